@@ -1,0 +1,274 @@
+"""The ``brug`` command line: ask, chat, eval, kb, db, serve."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.errors import BrugError, KnowledgeError
+from bot.settings import Settings
+
+app = typer.Typer(help="Brug: practical information for labour migrants.", no_args_is_help=True,
+                  add_completion=False)
+kb_app = typer.Typer(help="Knowledge base: check, import, export.", no_args_is_help=True)
+db_app = typer.Typer(help="Database: migrations.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+app.add_typer(db_app, name="db")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except BrugError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _engine(settings: Settings, source: str = "auto"):  # type: ignore[no-untyped-def]
+    from bot.runtime import build_engine, load_knowledge
+
+    try:
+        return build_engine(settings, load_knowledge(settings, source))
+    except KnowledgeError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def ask(
+    text: Annotated[str | None, typer.Argument(help="The question, as the user typed it.")] = None,
+    lang: Annotated[str | None, typer.Option(help="The user's known language (a hint).")] = None,
+    country: Annotated[str | None, typer.Option(help="NL or BE.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Batch: JSON lines in on stdin, out on stdout.")] = False,
+    kb: Annotated[str, typer.Option(help="Knowledge source: auto, db or files.")] = "auto",
+) -> None:
+    """Ask the engine one question (or a batch with --jsonl). Never opens cases or sends messages."""
+    from bot.asking import ask as do_ask
+    from bot.asking import ask_line
+
+    settings = _settings()
+    if country is not None and country.upper() not in ("NL", "BE"):
+        err.print("[red]error:[/red] --country must be NL or BE")
+        raise typer.Exit(2)
+    engine = _engine(settings, kb)
+    if jsonl:
+        try:
+            for line in sys.stdin:
+                if not line.strip():
+                    continue
+                result = ask_line(engine, line, settings.be_fallback_lang)
+                sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+        except (OSError, UnicodeDecodeError) as exc:
+            err.print(f"[red]error:[/red] cannot read standard input: {exc}")
+            raise typer.Exit(1) from None
+        return
+    if text is None:
+        err.print("[red]error:[/red] give a question, or --jsonl to read a batch from stdin")
+        raise typer.Exit(2)
+    result = do_ask(engine, text, lang=lang, country=country.upper() if country else None,
+                    be_fallback_lang=settings.be_fallback_lang)
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(result["reply"] + "\n")
+
+
+@app.command("eval")
+def eval_cmd(
+    path: Annotated[Path, typer.Argument(help="Labelled questions, JSON lines.")],
+    with_hint: Annotated[bool, typer.Option(help="Pass each line's language as the user's known language.")] = False,
+    misses: Annotated[int, typer.Option(help="How many misses to list.")] = 40,
+    kb: Annotated[str, typer.Option(help="Knowledge source: auto, db or files.")] = "auto",
+) -> None:
+    """Measure the engine on a labelled set: top-1/top-3, escalation, out-of-scope, language."""
+    from bot.evaluate import evaluate
+
+    settings = _settings()
+    engine = _engine(settings, kb)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rep = evaluate(rows, lambda r: engine.decide(r["text"], lang_hint=r.get("lang") if with_hint else None,
+                                                 country=r.get("country")))
+    table = Table(title=f"{path.name}: {len(rows)} questions ({'with' if with_hint else 'without'} language hint)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, tally in rep.metrics().items():
+        table.add_row(name, str(tally))
+    table.add_row("actions", ", ".join(f"{k} {v}" for k, v in sorted(rep.actions.items())))
+    out.print(table)
+    per = Table(title="per language")
+    for col in ("lang", "top-1", "escalate/out-of-scope", "language id"):
+        per.add_column(col, justify="right")
+    for lang, t in sorted(rep.per_lang.items()):
+        per.add_row(lang, str(t["top1"]), str(t["handled"]), str(t["lang"]))
+    out.print(per)
+    if misses and rep.misses:
+        m = Table(title=f"misses (first {min(misses, len(rep.misses))} of {len(rep.misses)})")
+        for col in ("id", "label", "lang→got", "action", "entry", "top-3", "text"):
+            m.add_column(col, overflow="fold")
+        for row in rep.misses[:misses]:
+            m.add_row(str(row["id"]), str(row["label"]), f"{row['lang']}→{row['got_lang']}", row["action"],
+                      str(row["entry"]), " ".join(f"{e}:{s}" for e, s in row["top"]), row["text"])
+        out.print(m)
+
+
+@kb_app.command("check")
+def kb_check(
+    path: Annotated[Path | None, typer.Argument(help="Knowledge folder (default: BRUG_KNOWLEDGE_DIR).")] = None,
+) -> None:
+    """Validate the YAML knowledge base; exit 1 on errors. Prints coverage per language."""
+    from bot.kbcheck import check, coverage, from_error
+    from bot.kbfiles import Location, load_dir
+
+    settings = _settings()
+    root = path or settings.knowledge_dir
+    locations: dict[str, Location] = {}
+    kb, errors = load_dir(root, locations)
+    findings = [from_error(e) for e in errors] + check(kb, today=date.today(), locations=locations)
+    for f in findings:
+        (err if f.level == "error" else out).print(str(f), markup=False, highlight=False)
+    cov = Table(title=f"coverage: {len(kb.entries)} entries, {len(kb.overlays)} local overlays")
+    cov.add_column("lang")
+    for col in ("reviewed", "draft", "machine", "phrasings only", "missing"):
+        cov.add_column(col, justify="right")
+    for lang, row in coverage(kb).items():
+        cov.add_row(lang, *(str(row[k]) for k in ("reviewed", "draft", "machine", "phrasings", "missing")))
+    out.print(cov)
+    n_err = sum(f.level == "error" for f in findings)
+    n_warn = len(findings) - n_err
+    out.print(f"{n_err} errors, {n_warn} warnings")
+    if n_err:
+        raise typer.Exit(1)
+
+
+@kb_app.command("import")
+def kb_import(
+    path: Annotated[Path | None, typer.Argument(help="Knowledge folder (default: BRUG_KNOWLEDGE_DIR).")] = None,
+    author: Annotated[str, typer.Option(help="Recorded in the version history.")] = "import",
+) -> None:
+    """Load the YAML folder into the database: all or nothing."""
+    from sqlalchemy.orm import sessionmaker
+
+    from bot.kbcheck import check
+    from bot.kbfiles import Location, load_dir
+    from bot.storage import kb_repo
+    from bot.storage.db import make_engine, session_scope
+    from bot.storage.migrate import upgrade
+
+    settings = _settings()
+    root = path or settings.knowledge_dir
+    locations: dict[str, Location] = {}
+    kb, errors = load_dir(root, locations)
+    problems = [str(e) for e in errors] + [
+        str(f) for f in check(kb, today=date.today(), locations=locations, complete=False)
+        if f.level == "error"
+    ]
+    if problems:
+        for p in problems:
+            err.print(p, markup=False, highlight=False)
+        err.print("nothing was imported")
+        raise typer.Exit(1)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with session_scope(sessionmaker(engine)) as session:
+        counts = kb_repo.replace_all(session, kb, author=author, now=datetime.now(UTC))
+    engine.dispose()
+    out.print(f"imported {len(kb.entries)} entries and {len(kb.overlays)} overlays from {root}: "
+              + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@kb_app.command("export")
+def kb_export(
+    path: Annotated[Path | None, typer.Argument(help="Folder to write (default: BRUG_KNOWLEDGE_DIR).")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Print one JSON line per entry and language.")] = False,
+    kb: Annotated[str, typer.Option(help="Knowledge source: auto, db or files.")] = "db",
+) -> None:
+    """Write the database's knowledge base back to YAML files (or JSON lines on stdout)."""
+    from bot.kbfiles import jsonl_rows, write_dir
+    from bot.runtime import load_knowledge
+
+    settings = _settings()
+    try:
+        base = load_knowledge(settings, kb)
+    except KnowledgeError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if jsonl:
+        for row in jsonl_rows(base):
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    written = write_dir(path or settings.knowledge_dir, base)
+    out.print(f"wrote {len(written)} files to {path or settings.knowledge_dir}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations (creates the SQLite file when needed)."""
+    from bot.storage.db import make_engine
+    from bot.storage.migrate import upgrade
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    out.print("database is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default: HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT, else 8000).")] = None,
+) -> None:
+    """Run the web service: web chat, health checks."""
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    settings = _settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    h, p = host or settings.host, port or settings.port
+    out.print(f"Brug on http://{h}:{p}/  (web chat: /chat, health: /healthz)")
+    uvicorn.run(create_app(settings), host=h, port=p, log_level=settings.log_level.lower())
+
+
+@app.command()
+def chat(
+    lang: Annotated[str | None, typer.Option(help="Your language (ISO code).")] = None,
+    country: Annotated[str, typer.Option(help="NL or BE.")] = "NL",
+) -> None:
+    """Talk to the engine in the terminal."""
+    from bot.asking import ask as do_ask
+
+    settings = _settings()
+    engine = _engine(settings)
+    out.print("Type a question (empty line to quit).")
+    while True:
+        try:
+            text = input("> ")
+        except EOFError:
+            break
+        if not text.strip():
+            break
+        result = do_ask(engine, text, lang=lang, country=country, be_fallback_lang=settings.be_fallback_lang)
+        lang = result["lang"]
+        out.print(f"[dim]{result['action']} {result['entry'] or ''} ({result['confidence']:.2f}, {lang})[/dim]")
+        out.print(result["reply"], markup=False, highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

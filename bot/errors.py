@@ -1,0 +1,64 @@
+"""The small, typed error hierarchy every layer raises."""
+
+from __future__ import annotations
+
+
+class BrugError(Exception):
+    """Base class of every error Brug raises on purpose."""
+
+
+class SettingsError(BrugError):
+    """A setting is missing or malformed; raised at start-up."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"setting {name}: {problem}")
+        self.name = name
+        self.problem = problem
+
+
+class KnowledgeError(BrugError):
+    """A knowledge file or entry is invalid."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        entry_id: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.entry_id = entry_id
+        super().__init__(self.location() + message)
+
+    def location(self) -> str:
+        parts = []
+        if self.path:
+            parts.append(self.path if self.line is None else f"{self.path}:{self.line}")
+        if self.entry_id:
+            parts.append(f"[{self.entry_id}]")
+        return (" ".join(parts) + ": ") if parts else ""
+
+
+class ChannelError(BrugError):
+    """Sending through a channel failed.
+
+    ``permanent`` means retrying cannot help (the user blocked the bot, the
+    number does not exist); ``retry_after`` is the provider's requested delay
+    in seconds, when it gave one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.code = code

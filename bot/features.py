@@ -1,0 +1,37 @@
+"""From text to the sparse features the matcher compares.
+
+A text becomes: word stems (the skeleton's first five letters, function
+words dropped), character trigrams of those words (tolerant of typos and
+inflection), and official keywords (BSN, DigiD, UWV…) weighted strongly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.lexicon import KEYWORDS, STOPWORDS
+from bot.normalize import char_ngrams, skeleton_word, words
+
+STEM_WEIGHT = 1.0
+GRAM_WEIGHT = 0.35
+KEYWORD_WEIGHT = 2.5
+
+_KEYWORD_SKELETONS = frozenset(skeleton_word(k) for k in KEYWORDS)
+
+
+def content_words(text: str) -> list[str]:
+    """Folded words that can carry a topic (no function words, no bare numbers)."""
+    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+
+
+def features(text: str) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for w in content_words(text):
+        sk = skeleton_word(w)
+        if sk in _KEYWORD_SKELETONS or w in KEYWORDS:
+            out["k:" + sk] += KEYWORD_WEIGHT
+        out["s:" + sk[:5]] += STEM_WEIGHT
+        if len(sk) > 3:
+            for g in char_ngrams(sk):
+                out["g:" + g] += GRAM_WEIGHT
+    return out

@@ -1,0 +1,144 @@
+"""The matcher: every phrasing of every entry in every language, indexed once.
+
+Scoring a question is a sparse matrix product (TF-IDF cosine over stems,
+trigrams and keywords) against every phrasing and against each entry's
+whole vocabulary, followed by a rapidfuzz rescoring of the few best
+entries. Cross-lingual hits count: a Polish question may match the English
+or Dutch phrasing of an entry, and the official Dutch words bridge most
+languages. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+from scipy import sparse
+
+from bot.features import content_words, features
+from bot.knowledge import KnowledgeBase
+from bot.messages import Candidate
+from bot.normalize import skeleton_word
+
+RESCORE_TOP = 8
+W_PHRASING, W_BAG, W_FUZZ = 0.5, 0.25, 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    entry: str
+    score: float
+    phrasing: float
+    bag: float
+    fuzz: float
+
+
+class Matcher:
+    """An immutable index over one knowledge base; build a new one to change it."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.entry_ids: list[str] = sorted(kb.entries)
+        phrasing_feats: list[Counter[str]] = []
+        owner: list[int] = []
+        self._texts: list[list[str]] = []
+        bags: list[Counter[str]] = []
+        for i, entry_id in enumerate(self.entry_ids):
+            entry = kb.entries[entry_id]
+            bag: Counter[str] = Counter()
+            skels: list[str] = []
+            for tr in entry.translations.values():
+                for p in tr.phrasings():
+                    f = features(p)
+                    if not f:
+                        continue
+                    phrasing_feats.append(f)
+                    owner.append(i)
+                    bag.update({k: 1.0 for k in f})
+                    skels.append(" ".join(skeleton_word(w) for w in content_words(p)))
+            bags.append(bag)
+            self._texts.append(skels)
+        self._owner = np.asarray(owner, dtype=np.int32)
+        # contiguous phrasing blocks per entry, for the per-entry maximum
+        self._starts = np.searchsorted(self._owner, np.arange(len(self.entry_ids)))
+        self._has_phrasing = np.bincount(self._owner, minlength=len(self.entry_ids)) > 0
+
+        vocab: dict[str, int] = {}
+        df: Counter[str] = Counter()
+        for bag in bags:
+            df.update(bag.keys())
+        for key in df:
+            vocab[key] = len(vocab)
+        n_entries = max(len(self.entry_ids), 1)
+        self._idf = np.zeros(len(vocab), dtype=np.float32)
+        for key, j in vocab.items():
+            self._idf[j] = math.log((1 + n_entries) / (1 + df[key])) + 1.0
+        self._vocab = vocab
+        self._phrasings_t = self._matrix(phrasing_feats)  # features x phrasings
+        self._bags_t = self._matrix([Counter({k: 1.0 + math.log(v) for k, v in b.items()}) for b in bags])
+
+    def _matrix(self, rows: list[Counter[str]]) -> sparse.csr_matrix:
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for row in rows:
+            vals = [(self._vocab[k], v * self._idf[self._vocab[k]]) for k, v in row.items()]
+            norm = math.sqrt(sum(v * v for _, v in vals)) or 1.0
+            for j, v in vals:
+                indices.append(j)
+                data.append(v / norm)
+            indptr.append(len(indices))
+        m = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
+            shape=(len(rows), len(self._vocab)),
+        )
+        return m.T.tocsr()
+
+    def __len__(self) -> int:
+        return len(self.entry_ids)
+
+    def _query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        f = features(text)
+        cols = [(self._vocab[k], v) for k, v in f.items() if k in self._vocab]
+        if not cols:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        idx = np.asarray([j for j, _ in cols], dtype=np.int32)
+        vals = np.asarray([v for _, v in cols], dtype=np.float32) * self._idf[idx]
+        # normalise against every feature of the query, known or not: unknown words lower the match
+        full = math.sqrt(sum((v * (self._idf.max() if k not in self._vocab else 1.0)) ** 2
+                             for k, v in f.items())) or 1.0
+        known = float(np.sqrt((vals * vals).sum())) or 1.0
+        return idx, vals / max(full, known)
+
+    def score(self, text: str, top: int = 5) -> list[Scored]:
+        """The best entries for ``text``, best first, with scores in 0..1."""
+        idx, vals = self._query(text)
+        if not len(idx) or not len(self.entry_ids):
+            return []
+        per_phrasing = np.asarray(self._phrasings_t[idx].T @ vals).ravel()
+        per_entry = np.full(len(self.entry_ids), 0.0, dtype=np.float32)
+        if len(per_phrasing):
+            maxima = np.maximum.reduceat(per_phrasing, self._starts[self._has_phrasing])
+            per_entry[self._has_phrasing] = maxima
+        bag = np.asarray(self._bags_t[idx].T @ vals).ravel()
+        coarse = W_PHRASING * per_entry + W_BAG * bag
+        k = min(RESCORE_TOP, len(coarse))
+        best = np.argpartition(-coarse, k - 1)[:k]
+        query_skel = " ".join(skeleton_word(w) for w in content_words(text))
+        out = []
+        for i in best:
+            if coarse[i] <= 0:
+                continue
+            fz = max((fuzz.token_set_ratio(query_skel, t) for t in self._texts[i]), default=0.0) / 100.0
+            total = coarse[i] + W_FUZZ * fz * min(1.0, (per_entry[i] + bag[i]) * 2)
+            out.append(
+                Scored(self.entry_ids[i], float(min(1.0, total)), float(per_entry[i]), float(bag[i]), fz)
+            )
+        out.sort(key=lambda s: s.score, reverse=True)
+        return out[:top]
+
+    @staticmethod
+    def candidates(scored: list[Scored]) -> tuple[Candidate, ...]:
+        return tuple(Candidate(s.entry, round(s.score, 4)) for s in scored)

@@ -1,0 +1,176 @@
+"""Danger and "I want a person" detection, checked before any matching.
+
+Rules are written in plain folded spelling (see ``bot.normalize.fold``) and
+compiled to skeleton form, so they meet Cyrillic, Latin-letter Bulgarian,
+missing diacritics and the usual spelling variants. A rule is a sequence of
+slots; each slot lists word prefixes separated by ``|`` and must occur in
+order, at most ``GAP`` words after the previous slot. ``A & B`` means both
+sequences occur anywhere in the message.
+
+Informational questions ("is it legal that my boss keeps a copy of my
+passport?") do not match: rules ask for what happened or is happening
+(took, hit, nowhere to sleep *tonight*), not for the topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.normalize import skeleton_word, words
+
+GAP = 4
+
+# --- concept word lists (folded spelling; prefixes) ----------------------------
+TOOK = (
+    "took|taken|confiscat|afgepakt|ingenomen|afgenomen|zabral|zabrali|zabrala|odebral|zabiera|"
+    "luat|luata|vzel|vzeha|vze|vzela|zadarzh|elvett|elvette|elvettek|paeme|paemi|atieme|panem|atnem|"
+    "zobral|vzal|vzali|sebral|uzeo|uzela|uzeli|oduzeo|oduzel|zabrav|zabraly|vidibrav|otobral|holds|"
+    "withhold|trzyma|tine|drzi|tart|nem adja|nu ne da|nu vrea sa|ne vrashta|nechce vratit|ne vraca"
+)
+DOCUMENT = (
+    "passport|paspoort|paszport|dowod|pasaport|buletin|pasport|pasporti|lichna|utlevel|szemely|"
+    "pasas|pase|pasu|putovnic|osobn|identiteitskaart|id card|documents|dokument|acte|actele|papiere"
+)
+VIOLENCE = (
+    "hit me|beat me|beats me|beaten|punched|slapped|hurt me|strangl|sloeg|slaat me|geslagen|mishandel|"
+    "uderzyl|uderzyla|pobil|bije mnie|bil mnie|batut|ma bate|lovit|udari me|udaril|udarih|bie me|bi me|prebi|"
+    "megutott|megvert|ver engem|sumuse|trenke|musa|sita|piekava|udrel|zbil|bije ma|uhodil|bije me|"
+    "udario|udarila|tuce|pretukao|vdaryv|pobyv|byie|bie mene|hiding|hide|zamknieta|zamknuta|zamcena|"
+    "zakljucan|locked me|zaklyuch"
+)
+SELF_HARM = (
+    "kill myself|end my life|suicid|dont want to live|do not want to live|zelfmoord|niet meer leven|"
+    "zabic sie|samobojst|nie chce zyc|sinucid|vreau sa mor|nu mai vreau sa traiesc|samoubi|"
+    "ne iskam da zhiveya|ne iskam da jiveq|ongyilk|nem akarok elni|megolom magam|nusizud|nenoriu gyventi|"
+    "pasnavib|negribu dzivot|zabit sa|samovrazd|nechcem zit|zabit se|sebevrazd|nechci zit|neco udelam|"
+    "si neco udelam|ubiti se|ubit cu se|ne zelim zivjeti|samohubst|vbyty sebe|ne khochu zhyty"
+)
+NOWHERE = (
+    "nowhere to sleep|nowhere to go|no place to sleep|on the street|kicked me out|kicked us out|"
+    "thrown out|nergens slapen|op straat|geen slaapplek|slaapt in|slapen in|in zijn auto|in the car|in his car|in my car|w aucie|w samochodzie|in masina|v kolata|nie mam gdzie spac|"
+    "nie mam gdzie spac|nie mam gdzie|wyrzucil|wyrzucili|na ulicy|nu am unde|in strada|pe strada|"
+    "dat afara|aruncat|niamam kade|nyamam kade|nqmam kade|niama kade|na ulicata|spia na|spya na|"
+    "izgoniha|izgoni|utcan|nincs hol|kidobt|neturiu kur|gatveje|nav kur|uz ielas|nemam kde|na ulici|"
+    "vyhodil|nemam gdje|izbacio|na vulytsi|nema de|vyhnaly"
+)
+NOW = (
+    "tonight|today|right now|this night|its freezing|freezing|cold|raining|rain|vannacht|vanavond|"
+    "vandaag|vriest|koud|dzis|dzisiaj|teraz|w nocy|zimno|pada|diseara|in seara|noaptea|azi|acum|frig|"
+    "ploua|dnes|tazi nosht|sega|studeno|vali|ma ejjel|ma este|most|hideg|siandien|sianakt|salta|sodien|"
+    "sonakt|auksti|dnes vecer|zima|noc|veceras|danas|nocas|hladno|sohodni|vnochi|zaraz|kholodno"
+)
+THREAT = (
+    "threaten|threat|deport|bedreig|dreigt|grozi|grozil|ameninta|amenint|zaplashv|zaplash|fenyeget|"
+    "grasin|draud|vyhraz|vyhroz|prijeti|prijetio|pohrozh|zahroz|pogroz|deportir|deportuo|deportal|"
+    "kitoloncol|zatvor|prison|jail|vezen|bortone|inchisoare|gevangenis|wiezienie"
+)
+NOT_LEAVE = (
+    "not letting us leave|dont let us leave|wont let us leave|cant leave|laat ons niet|"
+    "nie pozwala nam|nie pozwalaja nam|nie mamy jak|nu ne lasa|ne ni puska|ne puskat|ne ni pusk|nem enged|"
+    "neleidzia|nelauj|nepusti|nepousti|ne pusta|ne dopusta|ne vidpusk|ne vidpuskaie|tine intr|"
+    "locked in|opgesloten|zamkniec|zamkniet"
+)
+NO_PAY = (
+    "without pay|no pay|unpaid|not paid|zonder loon|zonder salaris|niet betaald|bez wyplat|bez pieniedzy|"
+    "bez zaplaty|nie placi|fara bani|fara niciun ban|fara salariu|nu ne plateste|bez pari|ne ni plashtat|"
+    "ne plashta|fizetes nelkul|nem fizet|be atlyginim|nemoka|bez algas|nemaksa|bez vyplaty|neplati|"
+    "bez vyplaty|bez place|ne placa|ne plaka|bez oplaty|ne platyt|ne platyt"
+)
+DURATION = "weeks|months|weken|maanden|tygodni|miesiac|saptaman|luni|sedmitsi|mesetsa|het|honap|savait|menes|nedel|tyzd|tyzn|mesic|mjesec|tyzhn|misyats"
+CHILD = "child|kid|kind|kinderen|dziecko|dzieci|copil|copii|dete|detsa|gyerek|vaik|berns|dieta|deti|dite|dijete|djeca|dytyna|dity"
+ALONE = "alone|alleen|sam|sama|samo|sami|singur|singuri|egyedul|vienas|vieni|viens|odna|odyn"
+WANT = (
+    "want|need|would like|wil|wil graag|chce|chcial|potrzebuj|vreau|vrem|am nevoie|iskam|iskame|trqbva|"
+    "tryabva|szeretnek|akarok|noriu|reikia|gribu|vajag|chcem|potrebujem|chci|potrebuji|zelim|trebam|"
+    "khochu|potribno|mozhna|let me|connect me|give me"
+)
+TALK = (
+    "talk|speak|chat|praten|spreken|rozmawia|porozmawia|pogadac|mowic|vorbesc|vorbi|vorbim|govorya|"
+    "govoria|razgovar|beszel|kalbet|pasikalbet|runat|parunat|hovorit|porozpr|mluvit|promluv|razgovarat|"
+    "pricat|porazgovara|pohovoryt|rozmovl|spilkuv|contact"
+)
+HUMAN = (
+    "person|human|real person|somebody real|mens|persoon|medewerker|czlowiek|osoba|konsultant|om|"
+    "persoana|operator|chovek|chovekat|ember|emberrel|zmog|cilvek|clovek|covjek|covjekom|lyudyn|operator|"
+    "bridge worker|brugwerker"
+)
+NOT_BOT = "not a bot|not with a bot|geen bot|nie z botem|nu cu un bot|ne s bot|ne bot|nie bot|nem bot"
+NOT_URGENT = "not urgent|niet dringend|nie pilne|nu e urgent|ne e speshno|nem surgos|nespesne|neni nalehave|nije hitno|ne terminovo"
+DOMESTIC = "husband|wife|partner|boyfriend|man|vrouw|maz|zona|partner|sotul|sotia|sotia|mazh|sapruga|zhena|ferjem|felesegem|vyras|zmona|virs|manzel|manzelka|suprug|chol|cholovik|druzhyna|vriend"
+
+
+@dataclass(frozen=True, slots=True)
+class Danger:
+    category: str  # "passport" | "violence" | "self-harm" | "homeless" | "forced-labour" | "child" | "explicit"
+    urgent: bool
+    safety_entry: str | None
+
+
+def _compile(concept: str) -> tuple[tuple[str, ...], ...]:
+    """'took|taken|nu vrea sa' -> alternatives, each a tuple of skeleton prefixes."""
+    out = []
+    for alt in concept.split("|"):
+        toks = tuple(skeleton_word(w) for w in alt.split() if w)
+        if toks:
+            out.append(toks)
+    return tuple(out)
+
+
+_C = {
+    name: _compile(value)
+    for name, value in {
+        "took": TOOK, "document": DOCUMENT, "violence": VIOLENCE, "self_harm": SELF_HARM,
+        "nowhere": NOWHERE, "now": NOW, "threat": THREAT, "not_leave": NOT_LEAVE, "no_pay": NO_PAY,
+        "duration": DURATION, "child": CHILD, "alone": ALONE, "want": WANT, "talk": TALK,
+        "human": HUMAN, "not_bot": NOT_BOT, "not_urgent": NOT_URGENT, "domestic": DOMESTIC,
+    }.items()
+}
+
+
+def _fits(token: str, part: str) -> bool:
+    """Short parts must match a whole word; longer ones are prefixes."""
+    return token == part if len(part) < 4 else token.startswith(part)
+
+
+def _has(tokens: list[str], concept: str) -> bool:
+    for alt in _C[concept]:
+        n = len(alt)
+        for i in range(len(tokens)):
+            if not _fits(tokens[i], alt[0]):
+                continue
+            pos, ok = i, True
+            for part in alt[1:]:
+                end = min(len(tokens), pos + 1 + GAP)
+                nxt = next((j for j in range(pos + 1, end) if _fits(tokens[j], part)), None)
+                if nxt is None:
+                    ok = False
+                    break
+                pos = nxt
+            if ok and (n > 1 or len(alt[0]) >= 2):
+                return True
+    return False
+
+
+def detect(text: str) -> Danger | None:
+    """The most serious danger the message speaks of, or None."""
+    tokens = [skeleton_word(w) for w in words(text)]
+    if not tokens:
+        return None
+    has = lambda concept: _has(tokens, concept)  # noqa: E731
+    if has("self_harm"):
+        return Danger("self-harm", True, "health.emergency")
+    if has("violence"):
+        entry = "help.domestic-violence" if has("domestic") else "contracts.exploitation"
+        return Danger("violence", True, entry)
+    if has("child") and has("alone"):
+        return Danger("child", True, "health.emergency")
+    if has("took") and has("document"):
+        return Danger("passport", True, "contracts.exploitation")
+    if has("not_leave") or has("threat") or (has("no_pay") and has("duration")):
+        return Danger("forced-labour", True, "contracts.exploitation")
+    if has("nowhere") and has("now"):
+        return Danger("homeless", True, "housing.homeless")
+    if has("not_bot") or (has("want") and has("talk") and has("human")):
+        if not has("not_urgent"):
+            return Danger("explicit", False, "help.bridge-worker")
+    return None
