@@ -16,8 +16,11 @@ from rich.table import Table
 from bot.errors import BrugError, KnowledgeError
 from bot.settings import Settings
 
-app = typer.Typer(help="Brug: practical information for labour migrants.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="Brug: practical information for labour migrants.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 kb_app = typer.Typer(help="Knowledge base: check, import, export.", no_args_is_help=True)
 db_app = typer.Typer(help="Database: migrations.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
@@ -50,7 +53,9 @@ def ask(
     lang: Annotated[str | None, typer.Option(help="The user's known language (a hint).")] = None,
     country: Annotated[str | None, typer.Option(help="NL or BE.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="Batch: JSON lines in on stdin, out on stdout.")] = False,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Batch: JSON lines in on stdin, out on stdout.")
+    ] = False,
     kb: Annotated[str, typer.Option(help="Knowledge source: auto, db or files.")] = "auto",
 ) -> None:
     """Ask the engine one question (or a batch with --jsonl). Never opens cases or sends messages."""
@@ -77,8 +82,13 @@ def ask(
     if text is None:
         err.print("[red]error:[/red] give a question, or --jsonl to read a batch from stdin")
         raise typer.Exit(2)
-    result = do_ask(engine, text, lang=lang, country=country.upper() if country else None,
-                    be_fallback_lang=settings.be_fallback_lang)
+    result = do_ask(
+        engine,
+        text,
+        lang=lang,
+        country=country.upper() if country else None,
+        be_fallback_lang=settings.be_fallback_lang,
+    )
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
@@ -88,7 +98,9 @@ def ask(
 @app.command("eval")
 def eval_cmd(
     path: Annotated[Path, typer.Argument(help="Labelled questions, JSON lines.")],
-    with_hint: Annotated[bool, typer.Option(help="Pass each line's language as the user's known language.")] = False,
+    with_hint: Annotated[
+        bool, typer.Option(help="Pass each line's language as the user's known language.")
+    ] = False,
     misses: Annotated[int, typer.Option(help="How many misses to list.")] = 40,
     kb: Annotated[str, typer.Option(help="Knowledge source: auto, db or files.")] = "auto",
 ) -> None:
@@ -97,10 +109,18 @@ def eval_cmd(
 
     settings = _settings()
     engine = _engine(settings, kb)
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rep = evaluate(rows, lambda r: engine.decide(r["text"], lang_hint=r.get("lang") if with_hint else None,
-                                                 country=r.get("country")))
-    table = Table(title=f"{path.name}: {len(rows)} questions ({'with' if with_hint else 'without'} language hint)")
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    rep = evaluate(
+        rows,
+        lambda r: engine.decide(
+            r["text"], lang_hint=r.get("lang") if with_hint else None, country=r.get("country")
+        ),
+    )
+    table = Table(
+        title=f"{path.name}: {len(rows)} questions ({'with' if with_hint else 'without'} language hint)"
+    )
     table.add_column("metric")
     table.add_column("value", justify="right")
     for name, tally in rep.metrics().items():
@@ -118,14 +138,23 @@ def eval_cmd(
         for col in ("id", "label", "lang→got", "action", "entry", "top-3", "text"):
             m.add_column(col, overflow="fold")
         for row in rep.misses[:misses]:
-            m.add_row(str(row["id"]), str(row["label"]), f"{row['lang']}→{row['got_lang']}", row["action"],
-                      str(row["entry"]), " ".join(f"{e}:{s}" for e, s in row["top"]), row["text"])
+            m.add_row(
+                str(row["id"]),
+                str(row["label"]),
+                f"{row['lang']}→{row['got_lang']}",
+                row["action"],
+                str(row["entry"]),
+                " ".join(f"{e}:{s}" for e, s in row["top"]),
+                row["text"],
+            )
         out.print(m)
 
 
 @kb_app.command("check")
 def kb_check(
-    path: Annotated[Path | None, typer.Argument(help="Knowledge folder (default: BRUG_KNOWLEDGE_DIR).")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="Knowledge folder (default: BRUG_KNOWLEDGE_DIR).")
+    ] = None,
 ) -> None:
     """Validate the YAML knowledge base; exit 1 on errors. Prints coverage per language."""
     from bot.kbcheck import check, coverage, from_error
@@ -143,7 +172,9 @@ def kb_check(
     for col in ("reviewed", "draft", "machine", "phrasings only", "missing"):
         cov.add_column(col, justify="right")
     for lang, row in coverage(kb).items():
-        cov.add_row(lang, *(str(row[k]) for k in ("reviewed", "draft", "machine", "phrasings", "missing")))
+        cov.add_row(
+            lang, *(str(row[k]) for k in ("reviewed", "draft", "machine", "phrasings", "missing"))
+        )
     out.print(cov)
     n_err = sum(f.level == "error" for f in findings)
     n_warn = len(findings) - n_err
@@ -154,7 +185,9 @@ def kb_check(
 
 @kb_app.command("import")
 def kb_import(
-    path: Annotated[Path | None, typer.Argument(help="Knowledge folder (default: BRUG_KNOWLEDGE_DIR).")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="Knowledge folder (default: BRUG_KNOWLEDGE_DIR).")
+    ] = None,
     author: Annotated[str, typer.Option(help="Recorded in the version history.")] = "import",
 ) -> None:
     """Load the YAML folder into the database: all or nothing."""
@@ -171,7 +204,8 @@ def kb_import(
     locations: dict[str, Location] = {}
     kb, errors = load_dir(root, locations)
     problems = [str(e) for e in errors] + [
-        str(f) for f in check(kb, today=date.today(), locations=locations, complete=False)
+        str(f)
+        for f in check(kb, today=date.today(), locations=locations, complete=False)
         if f.level == "error"
     ]
     if problems:
@@ -184,14 +218,20 @@ def kb_import(
     with session_scope(sessionmaker(engine)) as session:
         counts = kb_repo.replace_all(session, kb, author=author, now=datetime.now(UTC))
     engine.dispose()
-    out.print(f"imported {len(kb.entries)} entries and {len(kb.overlays)} overlays from {root}: "
-              + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    out.print(
+        f"imported {len(kb.entries)} entries and {len(kb.overlays)} overlays from {root}: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+    )
 
 
 @kb_app.command("export")
 def kb_export(
-    path: Annotated[Path | None, typer.Argument(help="Folder to write (default: BRUG_KNOWLEDGE_DIR).")] = None,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="Print one JSON line per entry and language.")] = False,
+    path: Annotated[
+        Path | None, typer.Argument(help="Folder to write (default: BRUG_KNOWLEDGE_DIR).")
+    ] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Print one JSON line per entry and language.")
+    ] = False,
     kb: Annotated[str, typer.Option(help="Knowledge source: auto, db or files.")] = "db",
 ) -> None:
     """Write the database's knowledge base back to YAML files (or JSON lines on stdout)."""
@@ -236,7 +276,9 @@ def serve(
     from bot.web.app import create_app
 
     settings = _settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     h, p = host or settings.host, port or settings.port
     out.print(f"Brug on http://{h}:{p}/  (web chat: /chat, health: /healthz)")
     uvicorn.run(create_app(settings), host=h, port=p, log_level=settings.log_level.lower())
@@ -260,9 +302,13 @@ def chat(
             break
         if not text.strip():
             break
-        result = do_ask(engine, text, lang=lang, country=country, be_fallback_lang=settings.be_fallback_lang)
+        result = do_ask(
+            engine, text, lang=lang, country=country, be_fallback_lang=settings.be_fallback_lang
+        )
         lang = result["lang"]
-        out.print(f"[dim]{result['action']} {result['entry'] or ''} ({result['confidence']:.2f}, {lang})[/dim]")
+        out.print(
+            f"[dim]{result['action']} {result['entry'] or ''} ({result['confidence']:.2f}, {lang})[/dim]"
+        )
         out.print(result["reply"], markup=False, highlight=False)
 
 

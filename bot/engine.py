@@ -55,7 +55,9 @@ class Engine:
                         texts[lang].append(tr.answer)
         self.langid = LanguageIdentifier(languages, texts)
 
-    def decide(self, text: str, *, lang_hint: str | None = None, country: str | None = None) -> Decision:
+    def decide(
+        self, text: str, *, lang_hint: str | None = None, country: str | None = None
+    ) -> Decision:
         text = (text or "")[:MAX_CHARS]
         hint = lang_hint if lang_hint in self.languages else None
         if not is_meaningful(text):
@@ -80,7 +82,9 @@ class Engine:
                 reason="explicit" if danger.category == "explicit" else "danger",
             )
         if "ELSEWHERE" in places and not places & {"NL", "BE"}:
-            return Decision(Action.FALLBACK, None, candidates, lang, 0.0, asked_country, reason="elsewhere")
+            return Decision(
+                Action.FALLBACK, None, candidates, lang, 0.0, asked_country, reason="elsewhere"
+            )
         return self._by_score(scored, candidates, lang, asked_country)
 
     def _adjust(self, scored: list[Scored], country: str, places: set[str]) -> list[Scored]:
@@ -100,31 +104,65 @@ class Engine:
         th = self.thresholds
         if not scored or scored[0].score < th.clarify:
             conf = scored[0].score if scored else 0.0
-            return Decision(Action.FALLBACK, None, candidates, lang, round(conf, 4), country,
-                            reason="low-confidence")
+            return Decision(
+                Action.FALLBACK,
+                None,
+                candidates,
+                lang,
+                round(conf, 4),
+                country,
+                reason="low-confidence",
+            )
         top = scored[0]
         close = [s for s in scored[1:CLARIFY_MAX] if top.score - s.score < th.margin]
         if top.score >= th.answer and not close:
             entry = self.kb.entries[top.entry]
             action = Action.ESCALATE if entry.escalate else Action.ANSWER
-            return Decision(action, top.entry, candidates, lang, round(top.score, 4), country,
-                            reason="entry" if entry.escalate else None)
+            return Decision(
+                action,
+                top.entry,
+                candidates,
+                lang,
+                round(top.score, 4),
+                country,
+                reason="entry" if entry.escalate else None,
+            )
         if not close:
             close = [s for s in scored[1:CLARIFY_MAX] if s.score >= th.clarify]
         if not close:
-            return Decision(Action.FALLBACK, None, candidates, lang, round(top.score, 4), country,
-                            reason="low-confidence")
-        return Decision(Action.CLARIFY, top.entry, candidates, lang, round(top.score, 4), country,
-                        reason="ambiguous")
+            return Decision(
+                Action.FALLBACK,
+                None,
+                candidates,
+                lang,
+                round(top.score, 4),
+                country,
+                reason="low-confidence",
+            )
+        return Decision(
+            Action.CLARIFY,
+            top.entry,
+            candidates,
+            lang,
+            round(top.score, 4),
+            country,
+            reason="ambiguous",
+        )
 
     def clarify_options(self, decision: Decision) -> list[str]:
         """The entries a clarify decision offers, best first (2 or 3)."""
         if decision.action != Action.CLARIFY or not decision.candidates:
             return []
         top = decision.candidates[0].score
-        picks = [c.entry for c in decision.candidates[:CLARIFY_MAX]
-                 if top - c.score < max(self.thresholds.margin * 2, 0.1) or c.score >= self.thresholds.clarify]
-        return picks[:CLARIFY_MAX] if len(picks) >= 2 else [c.entry for c in decision.candidates[:2]]
+        picks = [
+            c.entry
+            for c in decision.candidates[:CLARIFY_MAX]
+            if top - c.score < max(self.thresholds.margin * 2, 0.1)
+            or c.score >= self.thresholds.clarify
+        ]
+        return (
+            picks[:CLARIFY_MAX] if len(picks) >= 2 else [c.entry for c in decision.candidates[:2]]
+        )
 
 
 def _asked_country(places: set[str], default: str) -> str:

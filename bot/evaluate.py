@@ -52,14 +52,18 @@ class Report:
         }
 
 
-def evaluate(rows: Iterable[dict[str, Any]], decide: Callable[[dict[str, Any]], Decision]) -> Report:
+def evaluate(
+    rows: Iterable[dict[str, Any]], decide: Callable[[dict[str, Any]], Decision]
+) -> Report:
     rep = Report()
     for row in rows:
         d = decide(row)
         label = row.get("label")
         lang = row.get("lang")
         rep.actions[d.action.value] += 1
-        langs = rep.per_lang.setdefault(lang or "?", {"top1": Tally(), "lang": Tally(), "handled": Tally()})
+        langs = rep.per_lang.setdefault(
+            lang or "?", {"top1": Tally(), "lang": Tally(), "handled": Tally()}
+        )
         if lang:
             rep.language.add(d.lang == lang)
             langs["lang"].add(d.lang == lang)
@@ -80,12 +84,26 @@ def evaluate(rows: Iterable[dict[str, Any]], decide: Callable[[dict[str, Any]], 
             rep.top3.add(label in top)
             langs["top1"].add(ok)
         else:
-            ok = (d.action == Action.ESCALATE) if label == ESCALATE else d.action in (Action.FALLBACK, Action.ESCALATE)
-        if not ok or (lang and d.lang != lang) or (label != ESCALATE and d.action == Action.ESCALATE):
-            rep.misses.append({
-                "id": row.get("id"), "label": label, "lang": lang, "got_lang": d.lang,
-                "action": d.action.value, "entry": d.entry,
-                "top": [(c.entry, round(c.score, 2)) for c in d.candidates[:3]],
-                "text": row.get("text", "")[:90],
-            })
+            ok = (
+                (d.action == Action.ESCALATE)
+                if label == ESCALATE
+                else d.action in (Action.FALLBACK, Action.ESCALATE)
+            )
+        if (
+            not ok
+            or (lang and d.lang != lang)
+            or (label != ESCALATE and d.action == Action.ESCALATE)
+        ):
+            rep.misses.append(
+                {
+                    "id": row.get("id"),
+                    "label": label,
+                    "lang": lang,
+                    "got_lang": d.lang,
+                    "action": d.action.value,
+                    "entry": d.entry,
+                    "top": [(c.entry, round(c.score, 2)) for c in d.candidates[:3]],
+                    "text": row.get("text", "")[:90],
+                }
+            )
     return rep

@@ -7,7 +7,7 @@ inflection), and official keywords (BSN, DigiD, UWV…) weighted strongly.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 
 from bot.lexicon import KEYWORDS, STOPWORDS
 from bot.normalize import char_ngrams, skeleton_word, words
@@ -24,8 +24,8 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
 
 
-def features(text: str) -> Counter[str]:
-    out: Counter[str] = Counter()
+def features(text: str) -> dict[str, float]:
+    out: dict[str, float] = defaultdict(float)
     for w in content_words(text):
         sk = skeleton_word(w)
         if sk in _KEYWORD_SKELETONS or w in KEYWORDS:
@@ -34,4 +34,4 @@ def features(text: str) -> Counter[str]:
         if len(sk) > 3:
             for g in char_ngrams(sk):
                 out["g:" + g] += GRAM_WEIGHT
-    return out
+    return dict(out)

@@ -6,7 +6,7 @@ half-translated language still works. Channels never hard-code text.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ class _Default(dict[str, Any]):
         return "{" + key + "}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, Any]:
     path = LOCALES_DIR / f"{lang}.yaml"
     if lang not in ALL_CODES or not path.exists():

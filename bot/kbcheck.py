@@ -51,8 +51,15 @@ def check(
 
     def add(level: str, message: str, entry_id: str | None, *keys: str) -> None:
         loc = locations.get(entry_id or "")
-        out.append(Finding(level, message, loc.path if loc else None,
-                           loc.line(*keys) if loc else None, entry_id))
+        out.append(
+            Finding(
+                level,
+                message,
+                loc.path if loc else None,
+                loc.line(*keys) if loc else None,
+                entry_id,
+            )
+        )
 
     for rid in REQUIRED_IDS if complete else ():
         if rid not in kb.entries:
@@ -67,7 +74,12 @@ def check(
         if entry.reviewed is None:
             add("error", "reviewed date is missing", eid, "reviewed")
         elif today - entry.reviewed > REVIEW_MAX_AGE:
-            add("warning", f"last reviewed {entry.reviewed}, more than 12 months ago", eid, "reviewed")
+            add(
+                "warning",
+                f"last reviewed {entry.reviewed}, more than 12 months ago",
+                eid,
+                "reviewed",
+            )
         elif entry.reviewed > today:
             add("error", f"reviewed date {entry.reviewed} is in the future", eid, "reviewed")
         for rel in entry.related:
@@ -77,9 +89,19 @@ def check(
                 add("error", "an entry cannot be related to itself", eid, "related")
         for country in entry.variants:
             if country not in entry.countries:
-                add("error", f"variant {country} but countries are {list(entry.countries)}", eid, "variants")
+                add(
+                    "error",
+                    f"variant {country} but countries are {list(entry.countries)}",
+                    eid,
+                    "variants",
+                )
         if "en" not in entry.translations or not entry.translations["en"].answer:
-            add("error", "an English answer is required (the fallback language)", eid, "translations")
+            add(
+                "error",
+                "an English answer is required (the fallback language)",
+                eid,
+                "translations",
+            )
         required = complete and eid in REQUIRED_IDS
         for lang in CORE_LANGUAGES:
             tr = entry.translations.get(lang)
@@ -88,24 +110,51 @@ def check(
                     add("error", f"missing {lang} translation with an answer", eid, "translations")
                 continue
             if len(tr.alternates) < MIN_ALTERNATES:
-                add("warning", f"{lang}: {len(tr.alternates)} alternates, want at least {MIN_ALTERNATES}",
-                    eid, "translations", lang, "alternates")
+                add(
+                    "warning",
+                    f"{lang}: {len(tr.alternates)} alternates, want at least {MIN_ALTERNATES}",
+                    eid,
+                    "translations",
+                    lang,
+                    "alternates",
+                )
         for lang, tr in entry.translations.items():
             texts = [("answer", tr.answer)] + [
                 (f"variants.{c}", v[lang].answer) for c, v in entry.variants.items() if lang in v
             ]
             for key, text in texts:
                 if text and len(text) > ANSWER_HARD_LIMIT:
-                    add("error", f"{lang} {key}: {len(text)} characters, over {ANSWER_HARD_LIMIT}",
-                        eid, "translations", lang, "answer")
+                    add(
+                        "error",
+                        f"{lang} {key}: {len(text)} characters, over {ANSWER_HARD_LIMIT}",
+                        eid,
+                        "translations",
+                        lang,
+                        "answer",
+                    )
                 elif text and len(text) > ANSWER_SOFT_LIMIT:
-                    add("warning", f"{lang} {key}: {len(text)} characters, aim for under {ANSWER_SOFT_LIMIT}",
-                        eid, "translations", lang, "answer")
+                    add(
+                        "warning",
+                        f"{lang} {key}: {len(text)} characters, aim for under {ANSWER_SOFT_LIMIT}",
+                        eid,
+                        "translations",
+                        lang,
+                        "answer",
+                    )
         if eid in TIER2_ANSWER_IDS:
-            missing = [c for c in ALL_CODES if c not in CORE_LANGUAGES
-                       and not (entry.translations.get(c) and entry.translations[c].answer)]
+            missing = [
+                c
+                for c in ALL_CODES
+                if c not in CORE_LANGUAGES
+                and not (entry.translations.get(c) and entry.translations[c].answer)
+            ]
             if missing:
-                add("warning", f"most-asked entry lacks answers in {', '.join(missing)}", eid, "translations")
+                add(
+                    "warning",
+                    f"most-asked entry lacks answers in {', '.join(missing)}",
+                    eid,
+                    "translations",
+                )
     for overlay in kb.overlays.values():
         key = f"local/{overlay.municipality}"
         if not overlay.sources:

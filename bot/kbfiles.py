@@ -142,8 +142,17 @@ def parse_entry(path: Path, data: Any, lines: _Lines) -> Entry:
     expected = Path(topic) / f"{entry_id.split('.', 1)[1]}.yaml"
     if path.parts[-2:] != expected.parts:
         raise r.fail(f"entry {entry_id} must live in {expected}", "id")
-    unknown = set(doc) - {"id", "topic", "countries", "escalate", "related", "sources",
-                          "reviewed", "translations", "variants"}
+    unknown = set(doc) - {
+        "id",
+        "topic",
+        "countries",
+        "escalate",
+        "related",
+        "sources",
+        "reviewed",
+        "translations",
+        "variants",
+    }
     if unknown:
         raise r.fail(f"unknown keys: {', '.join(sorted(unknown))}", sorted(unknown)[0])
     countries = r.str_list(doc.get("countries"), "countries")
@@ -163,7 +172,9 @@ def parse_entry(path: Path, data: Any, lines: _Lines) -> Entry:
             raise r.fail(f"unknown keys: {', '.join(sorted(extra))}", "translations", lang)
         status = t.get("status", "draft")
         if status not in STATUSES:
-            raise r.fail(f"status must be one of {', '.join(STATUSES)}", "translations", lang, "status")
+            raise r.fail(
+                f"status must be one of {', '.join(STATUSES)}", "translations", lang, "status"
+            )
         answer = r.text(t.get("answer"), "translations", lang, "answer", required=False)
         translations[lang] = Translation(
             question=(r.text(t.get("question"), "translations", lang, "question") or "").strip(),
@@ -177,15 +188,18 @@ def parse_entry(path: Path, data: Any, lines: _Lines) -> Entry:
             raise r.fail("variants are keyed by NL or BE", "variants", str(country))
         v = r.mapping(raw, "variants", country)
         texts: dict[str, VariantText] = {}
-        for lang, vt in r.mapping(v.get("translations"), "variants", country, "translations").items():
+        for lang, vt in r.mapping(
+            v.get("translations"), "variants", country, "translations"
+        ).items():
             if lang not in ALL_CODES:
                 raise r.fail(f"unsupported language {lang!r}", "variants", country, "translations")
             vt = r.mapping(vt, "variants", country, "translations", lang)
             keys = ("variants", country, "translations", lang)
             ans = r.text(vt.get("answer"), *keys, "answer", required=False)
             q = r.text(vt.get("question"), *keys, "question", required=False)
-            texts[lang] = VariantText(answer=clean_text(ans) if ans else None,
-                                      question=q.strip() if q else None)
+            texts[lang] = VariantText(
+                answer=clean_text(ans) if ans else None, question=q.strip() if q else None
+            )
         variants[country] = texts
     return Entry(
         id=entry_id,
@@ -242,7 +256,9 @@ class Location:
         return self._lines.of(*keys)
 
 
-def load_file(root: Path, path: Path, locations: dict[str, Location] | None = None) -> Entry | Overlay:
+def load_file(
+    root: Path, path: Path, locations: dict[str, Location] | None = None
+) -> Entry | Overlay:
     data, lines = _parse(path)
     rel = path.relative_to(root) if path.is_absolute() == root.is_absolute() else path
     shown = Path(root.name) / rel if root.name else rel
@@ -326,7 +342,9 @@ def dump_entry(entry: Entry) -> str:
         tr = entry.translations[lang]
         out.append(f"  {lang}:\n")
         out.append(f"    question: {_scalar(tr.question)}\n")
-        out.append("    alternates:" + (_seq(tr.alternates, "      ") if tr.alternates else " []\n"))
+        out.append(
+            "    alternates:" + (_seq(tr.alternates, "      ") if tr.alternates else " []\n")
+        )
         if tr.answer is not None:
             out.append("    answer: " + _block(tr.answer, "      "))
         out.append(f"    status: {tr.status}\n")

@@ -26,7 +26,9 @@ from bot.normalize import fold, has_cyrillic
 _WORD = re.compile(r"[a-z]+")
 _UK_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
 _BG_LETTERS = re.compile(r"[ъщЪЩѝ]")
-_UK_ONLY_WORDS = frozenset("що як де чи який яка яке мені мене роботодавець ви".split())
+_UK_ONLY_WORDS = frozenset(
+    ["що", "як", "де", "чи", "який", "яка", "яке", "мені", "мене", "роботодавець", "ви"]
+)
 _BG_CHAT = re.compile(r"[a-z][46q][a-z]|[a-z]q\b|\bq[a-z]")
 
 
@@ -42,7 +44,9 @@ class LanguageIdentifier:
 
     def __init__(self, languages: Iterable[str], texts: Mapping[str, Iterable[str]]) -> None:
         self.languages = tuple(languages)
-        vocab: dict[str, set[str]] = {lang: set(FUNCTION_WORDS.get(lang, ())) for lang in self.languages}
+        vocab: dict[str, set[str]] = {
+            lang: set(FUNCTION_WORDS.get(lang, ())) for lang in self.languages
+        }
         for lang, items in texts.items():
             if lang in vocab:
                 for text in items:

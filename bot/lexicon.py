@@ -60,18 +60,95 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 
 # Words that never decide a topic, in any language.
 STOPWORDS: frozenset[str] = frozenset().union(*FUNCTION_WORDS.values()) | frozenset(
-    """euro eur eu ok okay pls plz thx tnx hey yo nr""".split()
+    ["euro", "eur", "eu", "ok", "okay", "pls", "plz", "thx", "tnx", "hey", "yo", "nr"]
 )
 
 # Official Dutch/Belgian terms and acronyms: strong evidence for a topic in any language.
 KEYWORDS: frozenset[str] = frozenset(
-    """bsn brp rni digid gemeente uwv ww svb belastingdienst toeslagen zorgtoeslag huurtoeslag
-    kinderbijslag kindgebonden eigen risico zorgverzekering basisverzekering cak ehic a1 sna snf
-    vakantiegeld loonstrook loonheffingskorting aangifte inkomstenbelasting huisarts huisartsenpost
-    ziekmelding ziektewet nulurencontract oproepcontract minmax uitzendbureau uitzendkracht
-    cao loon minimumloon arbeidsinspectie fairwork juridisch loket veilig thuis huurcommissie
-    borg waarborg huurwaarborg huurpremie huursubsidie groeipakket mutualiteit mutualite ziekenfonds
-    hziv caami rijksregisternummer rijksregister identiteitskaart eid ocmw cpas caw rva onem vdab
-    interim uitzendkantoor unia schuldhulpverlening inburgering nt2 barka nachtopvang
-    itsme kbo ing rabobank abn bunq iban mijnoverheid""".split()
+    [
+        "bsn",
+        "brp",
+        "rni",
+        "digid",
+        "gemeente",
+        "uwv",
+        "ww",
+        "svb",
+        "belastingdienst",
+        "toeslagen",
+        "zorgtoeslag",
+        "huurtoeslag",
+        "kinderbijslag",
+        "kindgebonden",
+        "eigen",
+        "risico",
+        "zorgverzekering",
+        "basisverzekering",
+        "cak",
+        "ehic",
+        "a1",
+        "sna",
+        "snf",
+        "vakantiegeld",
+        "loonstrook",
+        "loonheffingskorting",
+        "aangifte",
+        "inkomstenbelasting",
+        "huisarts",
+        "huisartsenpost",
+        "ziekmelding",
+        "ziektewet",
+        "nulurencontract",
+        "oproepcontract",
+        "minmax",
+        "uitzendbureau",
+        "uitzendkracht",
+        "cao",
+        "loon",
+        "minimumloon",
+        "arbeidsinspectie",
+        "fairwork",
+        "juridisch",
+        "loket",
+        "veilig",
+        "thuis",
+        "huurcommissie",
+        "borg",
+        "waarborg",
+        "huurwaarborg",
+        "huurpremie",
+        "huursubsidie",
+        "groeipakket",
+        "mutualiteit",
+        "mutualite",
+        "ziekenfonds",
+        "hziv",
+        "caami",
+        "rijksregisternummer",
+        "rijksregister",
+        "identiteitskaart",
+        "eid",
+        "ocmw",
+        "cpas",
+        "caw",
+        "rva",
+        "onem",
+        "vdab",
+        "interim",
+        "uitzendkantoor",
+        "unia",
+        "schuldhulpverlening",
+        "inburgering",
+        "nt2",
+        "barka",
+        "nachtopvang",
+        "itsme",
+        "kbo",
+        "ing",
+        "rabobank",
+        "abn",
+        "bunq",
+        "iban",
+        "mijnoverheid",
+    ]
 )

@@ -41,13 +41,13 @@ class Matcher:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.entry_ids: list[str] = sorted(kb.entries)
-        phrasing_feats: list[Counter[str]] = []
+        phrasing_feats: list[dict[str, float]] = []
         owner: list[int] = []
         self._texts: list[list[str]] = []
-        bags: list[Counter[str]] = []
+        bags: list[dict[str, float]] = []
         for i, entry_id in enumerate(self.entry_ids):
             entry = kb.entries[entry_id]
-            bag: Counter[str] = Counter()
+            bag: dict[str, float] = {}
             skels: list[str] = []
             for tr in entry.translations.values():
                 for p in tr.phrasings():
@@ -56,7 +56,8 @@ class Matcher:
                         continue
                     phrasing_feats.append(f)
                     owner.append(i)
-                    bag.update({k: 1.0 for k in f})
+                    for k in f:
+                        bag[k] = bag.get(k, 0.0) + 1.0
                     skels.append(" ".join(skeleton_word(w) for w in content_words(p)))
             bags.append(bag)
             self._texts.append(skels)
@@ -77,9 +78,11 @@ class Matcher:
             self._idf[j] = math.log((1 + n_entries) / (1 + df[key])) + 1.0
         self._vocab = vocab
         self._phrasings_t = self._matrix(phrasing_feats)  # features x phrasings
-        self._bags_t = self._matrix([Counter({k: 1.0 + math.log(v) for k, v in b.items()}) for b in bags])
+        self._bags_t = self._matrix(
+            [{k: 1.0 + math.log(v) for k, v in b.items()} for b in bags]
+        )
 
-    def _matrix(self, rows: list[Counter[str]]) -> sparse.csr_matrix:
+    def _matrix(self, rows: list[dict[str, float]]) -> sparse.csr_matrix:
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
@@ -107,8 +110,15 @@ class Matcher:
         idx = np.asarray([j for j, _ in cols], dtype=np.int32)
         vals = np.asarray([v for _, v in cols], dtype=np.float32) * self._idf[idx]
         # normalise against every feature of the query, known or not: unknown words lower the match
-        full = math.sqrt(sum((v * (self._idf.max() if k not in self._vocab else 1.0)) ** 2
-                             for k, v in f.items())) or 1.0
+        full = (
+            math.sqrt(
+                sum(
+                    (v * (self._idf.max() if k not in self._vocab else 1.0)) ** 2
+                    for k, v in f.items()
+                )
+            )
+            or 1.0
+        )
         known = float(np.sqrt((vals * vals).sum())) or 1.0
         return idx, vals / max(full, known)
 
@@ -131,10 +141,19 @@ class Matcher:
         for i in best:
             if coarse[i] <= 0:
                 continue
-            fz = max((fuzz.token_set_ratio(query_skel, t) for t in self._texts[i]), default=0.0) / 100.0
+            fz = (
+                max((fuzz.token_set_ratio(query_skel, t) for t in self._texts[i]), default=0.0)
+                / 100.0
+            )
             total = coarse[i] + W_FUZZ * fz * min(1.0, (per_entry[i] + bag[i]) * 2)
             out.append(
-                Scored(self.entry_ids[i], float(min(1.0, total)), float(per_entry[i]), float(bag[i]), fz)
+                Scored(
+                    self.entry_ids[i],
+                    float(min(1.0, total)),
+                    float(per_entry[i]),
+                    float(bag[i]),
+                    fz,
+                )
             )
         out.sort(key=lambda s: s.score, reverse=True)
         return out[:top]

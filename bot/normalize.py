@@ -19,20 +19,66 @@ import unicodedata
 from functools import lru_cache
 
 _CYR = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch",
-    "ш": "sh", "щ": "sht", "ъ": "a", "ь": "", "ю": "yu", "я": "ya", "ѝ": "i",
-    "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ё": "yo", "ы": "y", "э": "e",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "h",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "sht",
+    "ъ": "a",
+    "ь": "",
+    "ю": "yu",
+    "я": "ya",
+    "ѝ": "i",
+    "і": "i",
+    "ї": "yi",
+    "є": "ye",
+    "ґ": "g",
+    "ё": "yo",
+    "ы": "y",
+    "э": "e",
 }
 _SPECIAL = {
-    "ł": "l", "ø": "o", "ß": "ss", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d",
-    "þ": "th", "ŀ": "l", "’": "'", "‘": "'", "`": "'", "´": "'",
+    "ł": "l",
+    "ø": "o",
+    "ß": "ss",
+    "đ": "d",
+    "æ": "ae",
+    "œ": "oe",
+    "ı": "i",
+    "ð": "d",
+    "þ": "th",
+    "ŀ": "l",
+    "’": "'",
+    "‘": "'",
+    "`": "'",
+    "´": "'",
 }
 _TRANS = str.maketrans({**_CYR, **_SPECIAL})
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _CHAT_DIGIT_RE = re.compile(r"(?<=[a-z])[46](?=[a-z])|(?<=[a-z]{2})[46]\b")
 _WORD_RE = re.compile(r"[a-z0-9]+")
+_APOSTROPHE_RE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
@@ -62,7 +108,7 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _CHAT_DIGIT_RE.sub(lambda m: "ch" if m.group() == "4" else "sh", text)
-    return text
+    return _APOSTROPHE_RE.sub("", text)
 
 
 def words(text: str) -> list[str]:

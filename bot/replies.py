@@ -34,11 +34,17 @@ def answer_text(kb: KnowledgeBase, entry: Entry, ctx: Context) -> tuple[str, str
         for candidate in (fallback, "en", "nl"):
             body = entry.answer_for(candidate, ctx.country)
             if body:
-                note = t(lang, "answer_in_other_language", language=native_name(lang),
-                         fallback=native_name(candidate))
+                note = t(
+                    lang,
+                    "answer_in_other_language",
+                    language=native_name(lang),
+                    fallback=native_name(candidate),
+                )
                 lang = candidate
                 break
-    question = entry.question_for(ctx.lang, ctx.country) or entry.question_for(lang, ctx.country) or ""
+    question = (
+        entry.question_for(ctx.lang, ctx.country) or entry.question_for(lang, ctx.country) or ""
+    )
     parts = [f"*{question}*"]
     if note:
         parts.append(note)
@@ -54,10 +60,14 @@ def answer_text(kb: KnowledgeBase, entry: Entry, ctx: Context) -> tuple[str, str
 
 
 def entry_label(entry: Entry, ctx: Context) -> str:
-    return (entry.question_for(ctx.lang, ctx.country) or entry.question_for("en") or entry.id).strip()
+    return (
+        entry.question_for(ctx.lang, ctx.country) or entry.question_for("en") or entry.id
+    ).strip()
 
 
-def render(kb: KnowledgeBase, decision: Decision, ctx: Context, options: list[str] | None = None) -> list[Reply]:
+def render(
+    kb: KnowledgeBase, decision: Decision, ctx: Context, options: list[str] | None = None
+) -> list[Reply]:
     """The replies for ``decision``. ``options`` are the entries a clarify offers."""
     lang = ctx.lang
     if decision.action == Action.ANSWER and decision.entry:
@@ -67,12 +77,22 @@ def render(kb: KnowledgeBase, decision: Decision, ctx: Context, options: list[st
         lines = [t(lang, "did_you_mean")]
         lines += [f"{i}. {entry_label(e, ctx)}" for i, e in enumerate(picks, 1)]
         lines.append(t(lang, "reply_with_number"))
-        buttons = [Button(f"{i}. {entry_label(e, ctx)}"[:60], f"e:{e.id}") for i, e in enumerate(picks, 1)]
+        buttons = [
+            Button(f"{i}. {entry_label(e, ctx)}"[:60], f"e:{e.id}") for i, e in enumerate(picks, 1)
+        ]
         buttons.append(Button(t(lang, "none_of_these"), "none"))
         return [Reply("\n".join(lines), tuple(buttons), lang)]
     if decision.action == Action.FALLBACK:
-        return [Reply(t(lang, "fallback"), (Button(t(lang, "talk_to_person"), "human"),
-                                            Button(t(lang, "menu_title").rstrip(":"), "menu")), lang)]
+        return [
+            Reply(
+                t(lang, "fallback"),
+                (
+                    Button(t(lang, "talk_to_person"), "human"),
+                    Button(t(lang, "menu_title").rstrip(":"), "menu"),
+                ),
+                lang,
+            )
+        ]
     # escalate
     replies: list[Reply] = []
     urgent = decision.reason == "danger"
@@ -87,7 +107,11 @@ def render(kb: KnowledgeBase, decision: Decision, ctx: Context, options: list[st
 
 def render_entry(kb: KnowledgeBase, entry: Entry, ctx: Context) -> Reply:
     text, used = answer_text(kb, entry, ctx)
-    buttons = [Button(entry_label(kb.entries[r], ctx)[:60], f"e:{r}") for r in entry.related if r in kb.entries]
+    buttons = [
+        Button(entry_label(kb.entries[r], ctx)[:60], f"e:{r}")
+        for r in entry.related
+        if r in kb.entries
+    ]
     buttons += [
         Button(t(ctx.lang, "helped"), f"fb:+:{entry.id}"),
         Button(t(ctx.lang, "not_helpful"), f"fb:-:{entry.id}"),

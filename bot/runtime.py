@@ -20,12 +20,18 @@ logger = logging.getLogger(__name__)
 
 
 def thresholds(settings: Settings) -> Thresholds:
-    return Thresholds(settings.answer_threshold, settings.clarify_threshold, settings.clarify_margin)
+    return Thresholds(
+        settings.answer_threshold, settings.clarify_threshold, settings.clarify_margin
+    )
 
 
 def build_engine(settings: Settings, kb: KnowledgeBase) -> Engine:
-    return Engine(kb, languages=settings.languages, thresholds=thresholds(settings),
-                  default_country=settings.default_country)
+    return Engine(
+        kb,
+        languages=settings.languages,
+        thresholds=thresholds(settings),
+        default_country=settings.default_country,
+    )
 
 
 def load_from_files(root: Path) -> KnowledgeBase:

@@ -94,7 +94,9 @@ HUMAN = (
     "persoana|operator|chovek|chovekat|ember|emberrel|zmog|cilvek|clovek|covjek|covjekom|lyudyn|operator|"
     "bridge worker|brugwerker"
 )
-NOT_BOT = "not a bot|not with a bot|geen bot|nie z botem|nu cu un bot|ne s bot|ne bot|nie bot|nem bot"
+NOT_BOT = (
+    "not a bot|not with a bot|geen bot|nie z botem|nu cu un bot|ne s bot|ne bot|nie bot|nem bot"
+)
 NOT_URGENT = "not urgent|niet dringend|nie pilne|nu e urgent|ne e speshno|nem surgos|nespesne|neni nalehave|nije hitno|ne terminovo"
 DOMESTIC = "husband|wife|partner|boyfriend|man|vrouw|maz|zona|partner|sotul|sotia|sotia|mazh|sapruga|zhena|ferjem|felesegem|vyras|zmona|virs|manzel|manzelka|suprug|chol|cholovik|druzhyna|vriend"
 
@@ -119,10 +121,24 @@ def _compile(concept: str) -> tuple[tuple[str, ...], ...]:
 _C = {
     name: _compile(value)
     for name, value in {
-        "took": TOOK, "document": DOCUMENT, "violence": VIOLENCE, "self_harm": SELF_HARM,
-        "nowhere": NOWHERE, "now": NOW, "threat": THREAT, "not_leave": NOT_LEAVE, "no_pay": NO_PAY,
-        "duration": DURATION, "child": CHILD, "alone": ALONE, "want": WANT, "talk": TALK,
-        "human": HUMAN, "not_bot": NOT_BOT, "not_urgent": NOT_URGENT, "domestic": DOMESTIC,
+        "took": TOOK,
+        "document": DOCUMENT,
+        "violence": VIOLENCE,
+        "self_harm": SELF_HARM,
+        "nowhere": NOWHERE,
+        "now": NOW,
+        "threat": THREAT,
+        "not_leave": NOT_LEAVE,
+        "no_pay": NO_PAY,
+        "duration": DURATION,
+        "child": CHILD,
+        "alone": ALONE,
+        "want": WANT,
+        "talk": TALK,
+        "human": HUMAN,
+        "not_bot": NOT_BOT,
+        "not_urgent": NOT_URGENT,
+        "domestic": DOMESTIC,
     }.items()
 }
 
@@ -170,7 +186,7 @@ def detect(text: str) -> Danger | None:
         return Danger("forced-labour", True, "contracts.exploitation")
     if has("nowhere") and has("now"):
         return Danger("homeless", True, "housing.homeless")
-    if has("not_bot") or (has("want") and has("talk") and has("human")):
-        if not has("not_urgent"):
-            return Danger("explicit", False, "help.bridge-worker")
+    asks_person = has("not_bot") or (has("want") and has("talk") and has("human"))
+    if asks_person and not has("not_urgent"):
+        return Danger("explicit", False, "help.bridge-worker")
     return None

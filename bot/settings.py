@@ -21,7 +21,10 @@ from bot.languages import ALL_CODES
 SETTINGS: dict[str, tuple[str | None, str]] = {
     "DATABASE_URL": ("sqlite:///var/brug.db", "SQLAlchemy URL; PostgreSQL in production"),
     "BRUG_ENV": ("development", "`development` or `production` (production requires SECRET_KEY)"),
-    "SECRET_KEY": (None, "signs sessions and pseudonymises ids; generated into var/ in development"),
+    "SECRET_KEY": (
+        None,
+        "signs sessions and pseudonymises ids; generated into var/ in development",
+    ),
     "BRUG_DEFAULT_COUNTRY": ("NL", "country assumed until the user picks one: NL or BE"),
     "BRUG_LANGUAGES": (",".join(ALL_CODES), "comma-separated ISO 639-1 codes the bot offers"),
     "BRUG_KNOWLEDGE_DIR": ("knowledge", "folder of the YAML knowledge base"),
@@ -29,7 +32,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "BRUG_ANSWER_THRESHOLD": ("0.50", "minimum confidence to answer directly"),
     "BRUG_CLARIFY_THRESHOLD": ("0.32", "minimum confidence to offer 'did you mean'"),
     "BRUG_CLARIFY_MARGIN": ("0.06", "top-two score gap below which the bot asks which one"),
-    "BRUG_BE_FALLBACK_LANG": ("en", "language of BE answers missing in the user's language: en or nl"),
+    "BRUG_BE_FALLBACK_LANG": (
+        "en",
+        "language of BE answers missing in the user's language: en or nl",
+    ),
     "BRUG_LOG_LEVEL": ("INFO", "Python logging level"),
     "HOST": ("127.0.0.1", "address `brug serve` binds to"),
     "PORT": ("8000", "port `brug serve` listens on"),
@@ -90,7 +96,9 @@ class Settings:
         if country not in ("NL", "BE"):
             raise SettingsError("BRUG_DEFAULT_COUNTRY", f"expected NL or BE, got {country!r}")
 
-        langs = tuple(c.strip() for c in (_read(env, "BRUG_LANGUAGES") or "").split(",") if c.strip())
+        langs = tuple(
+            c.strip() for c in (_read(env, "BRUG_LANGUAGES") or "").split(",") if c.strip()
+        )
         unknown = [c for c in langs if c not in ALL_CODES]
         if unknown or not langs:
             raise SettingsError(
@@ -105,7 +113,9 @@ class Settings:
         if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
             raise SettingsError("PORT", f"expected a port number, got {port_raw!r}")
 
-        secret = env.get("SECRET_KEY") or (_read(env, "SECRET_KEY") if "SECRET_KEY_FILE" in env else None)
+        secret = env.get("SECRET_KEY") or (
+            _read(env, "SECRET_KEY") if "SECRET_KEY_FILE" in env else None
+        )
         if not secret:
             if brug_env == "production":
                 raise SettingsError("SECRET_KEY", "required when BRUG_ENV=production")
@@ -127,7 +137,11 @@ class Settings:
             log_level=(_read(env, "BRUG_LOG_LEVEL") or "INFO").upper(),
             host=_read(env, "HOST") or "127.0.0.1",
             port=int(port_raw),
-            extra={k: v for k, v in env.items() if k not in known and k.startswith(("BRUG_", "TELEGRAM_", "TWILIO_"))},
+            extra={
+                k: v
+                for k, v in env.items()
+                if k not in known and k.startswith(("BRUG_", "TELEGRAM_", "TWILIO_"))
+            },
         )
 
 

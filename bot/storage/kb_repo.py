@@ -23,8 +23,12 @@ def snapshot(entry: Entry) -> dict[str, Any]:
         "sources": list(entry.sources),
         "reviewed": entry.reviewed.isoformat() if entry.reviewed else None,
         "translations": {
-            lang: {"question": tr.question, "alternates": list(tr.alternates),
-                   "answer": tr.answer, "status": tr.status}
+            lang: {
+                "question": tr.question,
+                "alternates": list(tr.alternates),
+                "answer": tr.answer,
+                "status": tr.status,
+            }
             for lang, tr in sorted(entry.translations.items())
         },
         "variants": _variants_json(entry.variants),
@@ -50,15 +54,19 @@ def from_snapshot(data: dict[str, Any]) -> Entry:
 
 def _variants_json(variants: dict[str, dict[str, VariantText]]) -> dict[str, Any]:
     return {
-        country: {lang: {"answer": v.answer, "question": v.question} for lang, v in sorted(texts.items())}
+        country: {
+            lang: {"answer": v.answer, "question": v.question} for lang, v in sorted(texts.items())
+        }
         for country, texts in sorted(variants.items())
     }
 
 
 def _variants_from_json(data: dict[str, Any]) -> dict[str, dict[str, VariantText]]:
     return {
-        country: {lang: VariantText(answer=v.get("answer"), question=v.get("question"))
-                  for lang, v in texts.items()}
+        country: {
+            lang: VariantText(answer=v.get("answer"), question=v.get("question"))
+            for lang, v in texts.items()
+        }
         for country, texts in data.items()
     }
 
@@ -73,7 +81,8 @@ def _entry_from_row(row: KbEntry) -> Entry:
         sources=tuple(row.sources),
         reviewed=row.reviewed,
         translations={
-            t.lang: Translation(t.question, tuple(t.alternates), t.answer, t.status) for t in row.translations
+            t.lang: Translation(t.question, tuple(t.alternates), t.answer, t.status)
+            for t in row.translations
         },
         variants=_variants_from_json(row.variants or {}),
     )
@@ -82,8 +91,14 @@ def _entry_from_row(row: KbEntry) -> Entry:
 def load(session: Session) -> KnowledgeBase:
     rows = session.scalars(select(KbEntry).options(selectinload(KbEntry.translations))).all()
     overlays = {
-        o.municipality: Overlay(o.municipality, o.name, o.country, tuple(o.sources), o.reviewed,
-                                {k: dict(v) for k, v in o.entries.items()})
+        o.municipality: Overlay(
+            o.municipality,
+            o.name,
+            o.country,
+            tuple(o.sources),
+            o.reviewed,
+            {k: dict(v) for k, v in o.entries.items()},
+        )
         for o in session.scalars(select(KbOverlay)).all()
     }
     return KnowledgeBase({r.id: _entry_from_row(r) for r in rows}, overlays)
@@ -103,7 +118,9 @@ def _bump(session: Session, now: datetime) -> None:
         row.changed_at = now
 
 
-def save_entry(session: Session, entry: Entry, *, author: str, now: datetime, note: str = "") -> bool:
+def save_entry(
+    session: Session, entry: Entry, *, author: str, now: datetime, note: str = ""
+) -> bool:
     """Create or update one entry; records a version. Returns False when nothing changed."""
     row = session.get(KbEntry, entry.id, options=[selectinload(KbEntry.translations)])
     snap = snapshot(entry)
@@ -128,14 +145,30 @@ def save_entry(session: Session, entry: Entry, *, author: str, now: datetime, no
             t = KbTranslation(entry_id=entry.id, lang=lang)
             row.translations.append(t)
         if (t.question, list(t.alternates or []), t.answer, t.status) != (
-            tr.question, list(tr.alternates), tr.answer, tr.status
+            tr.question,
+            list(tr.alternates),
+            tr.answer,
+            tr.status,
         ):
-            t.question, t.alternates, t.answer, t.status = tr.question, list(tr.alternates), tr.answer, tr.status
+            t.question, t.alternates, t.answer, t.status = (
+                tr.question,
+                list(tr.alternates),
+                tr.answer,
+                tr.status,
+            )
             t.updated_at = now
     for t in existing.values():
         row.translations.remove(t)
-    session.add(KbVersion(entry_id=entry.id, version=row.version, author=author, note=note,
-                          created_at=now, snapshot=snap))
+    session.add(
+        KbVersion(
+            entry_id=entry.id,
+            version=row.version,
+            author=author,
+            note=note,
+            created_at=now,
+            snapshot=snap,
+        )
+    )
     _bump(session, now)
     return True
 
@@ -146,13 +179,23 @@ def delete_entry(session: Session, entry_id: str, *, author: str, now: datetime)
         return False
     version = row.version + 1
     session.delete(row)
-    session.add(KbVersion(entry_id=entry_id, version=version, author=author, note="deleted",
-                          created_at=now, snapshot=None))
+    session.add(
+        KbVersion(
+            entry_id=entry_id,
+            version=version,
+            author=author,
+            note="deleted",
+            created_at=now,
+            snapshot=None,
+        )
+    )
     _bump(session, now)
     return True
 
 
-def replace_all(session: Session, kb: KnowledgeBase, *, author: str, now: datetime) -> dict[str, int]:
+def replace_all(
+    session: Session, kb: KnowledgeBase, *, author: str, now: datetime
+) -> dict[str, int]:
     """Make the database hold exactly ``kb``. The caller commits (all or nothing)."""
     counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
     existing = set(session.scalars(select(KbEntry.id)).all())
@@ -167,9 +210,17 @@ def replace_all(session: Session, kb: KnowledgeBase, *, author: str, now: dateti
         counts["removed"] += 1
     session.execute(delete(KbOverlay))
     for o in kb.overlays.values():
-        session.add(KbOverlay(municipality=o.municipality, name=o.name, country=o.country,
-                              sources=list(o.sources), reviewed=o.reviewed, entries=o.entries,
-                              updated_at=now))
+        session.add(
+            KbOverlay(
+                municipality=o.municipality,
+                name=o.name,
+                country=o.country,
+                sources=list(o.sources),
+                reviewed=o.reviewed,
+                entries=o.entries,
+                updated_at=now,
+            )
+        )
     session.flush()
     _bump(session, now)
     return counts

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class KbEntry(Base):
@@ -35,7 +45,9 @@ class KbEntry(Base):
 class KbTranslation(Base):
     __tablename__ = "kb_translation"
 
-    entry_id: Mapped[str] = mapped_column(ForeignKey("kb_entry.id", ondelete="CASCADE"), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("kb_entry.id", ondelete="CASCADE"), primary_key=True
+    )
     lang: Mapped[str] = mapped_column(String(8), primary_key=True)
     question: Mapped[str] = mapped_column(Text)
     alternates: Mapped[list[Any]] = mapped_column(JSON)

@@ -59,10 +59,17 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         return RedirectResponse("/chat", status_code=302)
 
     async def chat_page(request: Request) -> Response:
-        langs = [(code, native) for code, (native, _) in LANGUAGES.items() if code in settings.languages]
+        langs = [
+            (code, native) for code, (native, _) in LANGUAGES.items() if code in settings.languages
+        ]
         return templates.TemplateResponse(
-            request, "chat.html",
-            {"languages": langs, "greeting": t("en", "greeting"), "country": settings.default_country},
+            request,
+            "chat.html",
+            {
+                "languages": langs,
+                "greeting": t("en", "greeting"),
+                "country": settings.default_country,
+            },
         )
 
     async def chat_ask(request: Request) -> Response:
@@ -78,8 +85,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             return JSONResponse({"error": "text must be a string"}, status_code=400)
         lang = data.get("lang") if data.get("lang") in settings.languages else None
         country = data.get("country") if data.get("country") in ("NL", "BE") else None
-        result = ask(state.engine, data["text"], lang=lang, country=country,
-                     be_fallback_lang=settings.be_fallback_lang)
+        result = ask(
+            state.engine,
+            data["text"],
+            lang=lang,
+            country=country,
+            be_fallback_lang=settings.be_fallback_lang,
+        )
         return JSONResponse(result)
 
     routes = [

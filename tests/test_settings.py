@@ -1,0 +1,43 @@
+import re
+
+import pytest
+
+from bot.errors import SettingsError
+from bot.settings import SETTINGS, Settings
+from tests.conftest import ROOT
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\|\s*`([A-Z_]+)`", readme, flags=re.M))
+    assert set(SETTINGS) <= documented, set(SETTINGS) - documented
+
+
+def test_defaults_work_in_development(tmp_path):
+    s = Settings.from_env({"BRUG_DATA_DIR": str(tmp_path)})
+    assert s.default_country == "NL" and len(s.languages) == 12 and s.secret_key
+    assert Settings.from_env({"BRUG_DATA_DIR": str(tmp_path)}).secret_key == s.secret_key
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BRUG_DEFAULT_COUNTRY", "DE"),
+        ("BRUG_LANGUAGES", "pl,xx"),
+        ("PORT", "http"),
+        ("BRUG_ANSWER_THRESHOLD", "2"),
+        ("BRUG_ENV", "staging"),
+    ],
+)
+def test_bad_values_fail_with_the_settings_name(tmp_path, name, value):
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({"BRUG_DATA_DIR": str(tmp_path), name: value})
+
+
+def test_production_requires_a_secret_key_which_may_come_from_a_file(tmp_path):
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        Settings.from_env({"BRUG_ENV": "production", "BRUG_DATA_DIR": str(tmp_path)})
+    key = tmp_path / "key"
+    key.write_text("s3cret\n")
+    s = Settings.from_env({"BRUG_ENV": "production", "SECRET_KEY_FILE": str(key)})
+    assert s.secret_key == "s3cret"
