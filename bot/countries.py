@@ -117,6 +117,13 @@ _ELSEWHERE = (
 )
 
 
+def is_place(word: str) -> bool:
+    """A folded word that names a country or town: evidence of place, not of topic."""
+    return len(word) > 3 and any(
+        word.startswith(p) for p in (*_MENTIONS["NL"], *_MENTIONS["BE"], *_ELSEWHERE)
+    )
+
+
 def mentioned(text: str) -> set[str]:
     """'NL', 'BE' and/or 'ELSEWHERE' for the countries a message names."""
     found: set[str] = set()

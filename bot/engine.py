@@ -25,9 +25,9 @@ OTHER_COUNTRY_PENALTY = 0.88
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.50
-    clarify: float = 0.32
-    margin: float = 0.06
+    answer: float = 0.55
+    clarify: float = 0.44
+    margin: float = 0.08
 
 
 class Engine:
@@ -101,9 +101,12 @@ class Engine:
     def _by_score(
         self, scored: list[Scored], candidates: tuple[Candidate, ...], lang: str, country: str
     ) -> Decision:
+        """Nothing above ``clarify`` → fallback; a clear winner → answer (a confident one needs
+        a gap of ``margin`` over the runner-up, a weaker one twice that); otherwise clarify."""
         th = self.thresholds
-        if not scored or scored[0].score < th.clarify:
-            conf = scored[0].score if scored else 0.0
+        top = scored[0] if scored else None
+        if top is None or top.score < th.clarify:
+            conf = top.score if top else 0.0
             return Decision(
                 Action.FALLBACK,
                 None,
@@ -113,9 +116,9 @@ class Engine:
                 country,
                 reason="low-confidence",
             )
-        top = scored[0]
-        close = [s for s in scored[1:CLARIFY_MAX] if top.score - s.score < th.margin]
-        if top.score >= th.answer and not close:
+        second = scored[1].score if len(scored) > 1 else 0.0
+        needed_gap = th.margin if top.score >= th.answer else 2 * th.margin
+        if top.score - second >= needed_gap:
             entry = self.kb.entries[top.entry]
             action = Action.ESCALATE if entry.escalate else Action.ANSWER
             return Decision(
@@ -126,18 +129,6 @@ class Engine:
                 round(top.score, 4),
                 country,
                 reason="entry" if entry.escalate else None,
-            )
-        if not close:
-            close = [s for s in scored[1:CLARIFY_MAX] if s.score >= th.clarify]
-        if not close:
-            return Decision(
-                Action.FALLBACK,
-                None,
-                candidates,
-                lang,
-                round(top.score, 4),
-                country,
-                reason="low-confidence",
             )
         return Decision(
             Action.CLARIFY,
@@ -150,19 +141,16 @@ class Engine:
         )
 
     def clarify_options(self, decision: Decision) -> list[str]:
-        """The entries a clarify decision offers, best first (2 or 3)."""
+        """The entries a clarify decision offers, best first: those close to the best, 2 or 3."""
         if decision.action != Action.CLARIFY or not decision.candidates:
             return []
         top = decision.candidates[0].score
-        picks = [
+        close = [
             c.entry
             for c in decision.candidates[:CLARIFY_MAX]
-            if top - c.score < max(self.thresholds.margin * 2, 0.1)
-            or c.score >= self.thresholds.clarify
+            if top - c.score < 2 * self.thresholds.margin + 0.05
         ]
-        return (
-            picks[:CLARIFY_MAX] if len(picks) >= 2 else [c.entry for c in decision.candidates[:2]]
-        )
+        return close if len(close) >= 2 else [c.entry for c in decision.candidates[:2]]
 
 
 def _asked_country(places: set[str], default: str) -> str:

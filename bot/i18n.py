@@ -44,7 +44,7 @@ def t(lang: str, key: str, **values: Any) -> str:
 def keywords(lang: str) -> dict[str, list[str]]:
     """Command words users type instead of slash commands (WhatsApp), plus English ones."""
     out: dict[str, list[str]] = {}
-    for code in {lang, "en"}:
+    for code in dict.fromkeys((lang, "en")):
         for command, words in (catalogue(code).get("keywords") or {}).items():
             out.setdefault(command, []).extend(str(w).casefold() for w in words or [])
     return out

@@ -381,7 +381,9 @@ def dump_overlay(overlay: Overlay) -> str:
 
 
 def _lang_order(langs: Iterable[str]) -> list[str]:
-    order = {code: i for i, code in enumerate(("en", "nl", "pl", "ro", "bg", *ALL_CODES))}
+    order = {
+        code: i for i, code in enumerate(dict.fromkeys(("en", "nl", "pl", "ro", "bg", *ALL_CODES)))
+    }
     return sorted(langs, key=lambda c: (order.get(c, 99), c))
 
 

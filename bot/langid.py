@@ -83,7 +83,7 @@ class LanguageIdentifier:
                 scores["uk"] = scores.get("uk", 0.0) + 6.0
             if _BG_LETTERS.search(text):
                 scores["bg"] = scores.get("bg", 0.0) + 6.0
-        elif "bg" in scores and _BG_CHAT.search(fold(text)):
+        elif "bg" in scores and _BG_CHAT.search(text.casefold()):
             scores["bg"] += 4.0
         if self._detector is not None and len(words) >= 2 and not cyrillic:
             for lang, conf in self._lingua_confidences(text):

@@ -17,12 +17,13 @@ _FUNCTION_WORDS: dict[str, str] = {
     "nl": """de het een en of maar als van te in op aan voor met door over bij uit naar om tot is zijn
         was waren ben bent heb hebt heeft hadden ik mij me mijn jij je jou jouw u uw hij zij ze wij we
         ons onze hun dit dat deze die wat wie waar wanneer waarom hoe kan kun kunt moet moeten mag wil
-        wordt worden niet geen ja nee er hier dan ook nog wel heel goedendag hallo hoi graag krijg""",
+        wordt worden niet geen ja nee er hier dan ook nog wel heel goedendag hallo hoi graag krijg
+        weer zo al alles iets iemand zijn haar hem""",
     "pl": """i a o u w we z ze na do od po za przez dla przy jak jaki jaka jakie gdzie kiedy dlaczego
         czy co kto ktory ktora ktore to ten ta te jest sa byl byla bylo mam masz ma mamy maja moge
         mozna musze trzeba sie mi mnie moj moja moje moim ty ciebie twoj on ona ono my nas nasz wy oni
         ich nie tak juz jeszcze tez bo ze zeby ale albo lub dzien dobry czesc witam prosze ile mozesz
-        jesli jezeli bede bedzie""",
+        jesli jezeli bede bedzie jakis jakas jakies cos ktos gdzies""",
     "ro": """si sau dar daca de la in pe cu din pentru prin despre ca ce cine unde cand cum de ce este
         e sunt era am ai are avem aveti au eu mie ma mi imi meu mea mei tu tie te ti iti tau ta el ea
         noi ne voi va ei ele lor nu da un o unui unei niste acest aceasta asta ala care cat cati cata

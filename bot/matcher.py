@@ -24,7 +24,11 @@ from bot.messages import Candidate
 from bot.normalize import skeleton_word
 
 RESCORE_TOP = 8
-W_PHRASING, W_BAG, W_FUZZ = 0.5, 0.25, 0.25
+ANSWER_WEIGHT = 0.5  # an answer's words count half as much as a phrasing's in an entry's vocabulary
+RESCORE_PHRASINGS = 6
+# weights of the best phrasing's cosine, the entry vocabulary's cosine, the share of the
+# question's words the entry knows (coverage) and the rapidfuzz rescoring
+W_PHRASING, W_BAG, W_COVERAGE, W_FUZZ = 0.4, 0.3, 0.45, 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,13 @@ class Scored:
     phrasing: float
     bag: float
     fuzz: float
+
+
+def _spellings(phrasings: tuple[str, ...]) -> list[str]:
+    """Phrasings plus the other common Latin spelling of Bulgarian "ъ" (typed "a" or "u")."""
+    out = list(phrasings)
+    out.extend(p.replace("ъ", "у").replace("Ъ", "У") for p in phrasings if "ъ" in p.lower())
+    return out
 
 
 class Matcher:
@@ -50,7 +61,7 @@ class Matcher:
             bag: dict[str, float] = {}
             skels: list[str] = []
             for tr in entry.translations.values():
-                for p in tr.phrasings():
+                for p in _spellings(tr.phrasings()):
                     f = features(p)
                     if not f:
                         continue
@@ -59,6 +70,10 @@ class Matcher:
                     for k in f:
                         bag[k] = bag.get(k, 0.0) + 1.0
                     skels.append(" ".join(skeleton_word(w) for w in content_words(p)))
+            for tr in entry.translations.values():
+                if tr.answer:
+                    for k in features(tr.answer):
+                        bag[k] = bag.get(k, 0.0) + ANSWER_WEIGHT
             bags.append(bag)
             self._texts.append(skels)
         self._owner = np.asarray(owner, dtype=np.int32)
@@ -79,16 +94,24 @@ class Matcher:
         self._vocab = vocab
         self._phrasings_t = self._matrix(phrasing_feats)  # features x phrasings
         self._bags_t = self._matrix(
-            [{k: 1.0 + math.log(v) for k, v in b.items()} for b in bags]
+            [{k: 1.0 + math.log(1 + v) for k, v in b.items()} for b in bags]
+        )
+        self._presence_t = self._matrix(
+            [{k: min(1.0, v) for k, v in b.items()} for b in bags], normalise=False, weighted=False
         )
 
-    def _matrix(self, rows: list[dict[str, float]]) -> sparse.csr_matrix:
+    def _matrix(
+        self, rows: list[dict[str, float]], normalise: bool = True, weighted: bool = True
+    ) -> sparse.csr_matrix:
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
         for row in rows:
-            vals = [(self._vocab[k], v * self._idf[self._vocab[k]]) for k, v in row.items()]
-            norm = math.sqrt(sum(v * v for _, v in vals)) or 1.0
+            vals = [
+                (self._vocab[k], v * (self._idf[self._vocab[k]] if weighted else 1.0))
+                for k, v in row.items()
+            ]
+            norm = (math.sqrt(sum(v * v for _, v in vals)) or 1.0) if normalise else 1.0
             for j, v in vals:
                 indices.append(j)
                 data.append(v / norm)
@@ -122,6 +145,42 @@ class Matcher:
         known = float(np.sqrt((vals * vals).sum())) or 1.0
         return idx, vals / max(full, known)
 
+    def _raw_weights(self, text: str) -> tuple[np.ndarray, float]:
+        f = features(text)
+        known = [v * self._idf[self._vocab[k]] for k, v in f.items() if k in self._vocab]
+        total = sum(known) + sum(
+            v * float(self._idf.max()) for k, v in f.items() if k not in self._vocab
+        )
+        return np.asarray(known, dtype=np.float32), (total or 1.0)
+
+    def components(self, text: str, n: int = 12) -> list[tuple[str, float, float, float, float]]:
+        """(entry, phrasing cosine, bag cosine, coverage, fuzz) for the n best entries: for tuning."""
+        idx, vals = self._query(text)
+        if not len(idx):
+            return []
+        per_phrasing = np.asarray(self._phrasings_t[idx].T @ vals).ravel()
+        per_entry = np.zeros(len(self.entry_ids), dtype=np.float32)
+        per_entry[self._has_phrasing] = np.maximum.reduceat(
+            per_phrasing, self._starts[self._has_phrasing]
+        )
+        bag = np.asarray(self._bags_t[idx].T @ vals).ravel()
+        raw = self._raw_weights(text)
+        cov = np.asarray(self._presence_t[idx].T @ raw[0]).ravel() / raw[1]
+        pool = (
+            set(np.argsort(-per_entry)[:n]) | set(np.argsort(-cov)[:n]) | set(np.argsort(-bag)[:n])
+        )
+        ends = np.append(self._starts[1:], len(per_phrasing))
+        qs = " ".join(skeleton_word(w) for w in content_words(text))
+        out = []
+        for i in pool:
+            block = per_phrasing[int(self._starts[i]) : int(ends[i])]
+            picks = np.argsort(-block)[:RESCORE_PHRASINGS]
+            fz = (
+                max((fuzz.token_set_ratio(qs, self._texts[i][j]) for j in picks), default=0.0) / 100
+            )
+            out.append((self.entry_ids[i], float(per_entry[i]), float(bag[i]), float(cov[i]), fz))
+        return out
+
     def score(self, text: str, top: int = 5) -> list[Scored]:
         """The best entries for ``text``, best first, with scores in 0..1."""
         idx, vals = self._query(text)
@@ -133,23 +192,26 @@ class Matcher:
             maxima = np.maximum.reduceat(per_phrasing, self._starts[self._has_phrasing])
             per_entry[self._has_phrasing] = maxima
         bag = np.asarray(self._bags_t[idx].T @ vals).ravel()
-        coarse = W_PHRASING * per_entry + W_BAG * bag
+        known, total = self._raw_weights(text)
+        coverage = np.asarray(self._presence_t[idx].T @ known).ravel() / total
+        coarse = W_PHRASING * per_entry + W_BAG * bag + W_COVERAGE * coverage
         k = min(RESCORE_TOP, len(coarse))
         best = np.argpartition(-coarse, k - 1)[:k]
         query_skel = " ".join(skeleton_word(w) for w in content_words(text))
+        ends = np.append(self._starts[1:], len(per_phrasing))
         out = []
         for i in best:
             if coarse[i] <= 0:
                 continue
-            fz = (
-                max((fuzz.token_set_ratio(query_skel, t) for t in self._texts[i]), default=0.0)
-                / 100.0
-            )
-            total = coarse[i] + W_FUZZ * fz * min(1.0, (per_entry[i] + bag[i]) * 2)
+            block = per_phrasing[int(self._starts[i]) : int(ends[i])]
+            texts = self._texts[i]
+            picks = np.argsort(-block)[:RESCORE_PHRASINGS]
+            fz = max((fuzz.token_set_ratio(query_skel, texts[j]) for j in picks), default=0.0) / 100
+            combined = coarse[i] + W_FUZZ * fz * min(1.0, (per_entry[i] + bag[i]) * 2)
             out.append(
                 Scored(
                     self.entry_ids[i],
-                    float(min(1.0, total)),
+                    float(min(1.0, combined)),
                     float(per_entry[i]),
                     float(bag[i]),
                     fz,

@@ -108,18 +108,56 @@ class Danger:
     safety_entry: str | None
 
 
-def _compile(concept: str) -> tuple[tuple[str, ...], ...]:
-    """'took|taken|nu vrea sa' -> alternatives, each a tuple of skeleton prefixes."""
-    out = []
-    for alt in concept.split("|"):
-        toks = tuple(skeleton_word(w) for w in alt.split() if w)
-        if toks:
-            out.append(toks)
-    return tuple(out)
+Alternative = tuple[str, ...]
+
+
+class _Concept:
+    """The alternatives of one concept, indexed by their first word for a fast scan."""
+
+    def __init__(self, spec: str) -> None:
+        self.by_first: dict[str, list[Alternative]] = {}
+        for alt in spec.split("|"):
+            toks = tuple(skeleton_word(w) for w in alt.split() if w)
+            if toks:
+                self.by_first.setdefault(toks[0], []).append(toks)
+        self.prefix_lengths = sorted({len(k) for k in self.by_first if len(k) >= 4})
+
+    def starts(self, token: str) -> list[Alternative]:
+        """Alternatives whose first part fits ``token`` (whole word if short, else prefix)."""
+        found = list(self.by_first.get(token, ()))
+        for n in self.prefix_lengths:
+            if n >= len(token):
+                break
+            found.extend(self.by_first.get(token[:n], ()))
+        return found
+
+
+def _fits(token: str, part: str) -> bool:
+    """Short parts must match a whole word; longer ones are prefixes."""
+    return token == part if len(part) < 4 else token.startswith(part)
+
+
+def _has(tokens: list[str], concept: _Concept) -> bool:
+    for i, token in enumerate(tokens):
+        for alt in concept.starts(token):
+            if len(alt) == 1:
+                if len(alt[0]) >= 2:
+                    return True
+                continue
+            pos = i
+            for part in alt[1:]:
+                end = min(len(tokens), pos + 1 + GAP)
+                nxt = next((j for j in range(pos + 1, end) if _fits(tokens[j], part)), None)
+                if nxt is None:
+                    break
+                pos = nxt
+            else:
+                return True
+    return False
 
 
 _C = {
-    name: _compile(value)
+    name: _Concept(value)
     for name, value in {
         "took": TOOK,
         "document": DOCUMENT,
@@ -143,36 +181,12 @@ _C = {
 }
 
 
-def _fits(token: str, part: str) -> bool:
-    """Short parts must match a whole word; longer ones are prefixes."""
-    return token == part if len(part) < 4 else token.startswith(part)
-
-
-def _has(tokens: list[str], concept: str) -> bool:
-    for alt in _C[concept]:
-        n = len(alt)
-        for i in range(len(tokens)):
-            if not _fits(tokens[i], alt[0]):
-                continue
-            pos, ok = i, True
-            for part in alt[1:]:
-                end = min(len(tokens), pos + 1 + GAP)
-                nxt = next((j for j in range(pos + 1, end) if _fits(tokens[j], part)), None)
-                if nxt is None:
-                    ok = False
-                    break
-                pos = nxt
-            if ok and (n > 1 or len(alt[0]) >= 2):
-                return True
-    return False
-
-
 def detect(text: str) -> Danger | None:
     """The most serious danger the message speaks of, or None."""
     tokens = [skeleton_word(w) for w in words(text)]
     if not tokens:
         return None
-    has = lambda concept: _has(tokens, concept)  # noqa: E731
+    has = lambda concept: _has(tokens, _C[concept])  # noqa: E731
     if has("self_harm"):
         return Danger("self-harm", True, "health.emergency")
     if has("violence"):

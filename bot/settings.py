@@ -29,9 +29,15 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "BRUG_LANGUAGES": (",".join(ALL_CODES), "comma-separated ISO 639-1 codes the bot offers"),
     "BRUG_KNOWLEDGE_DIR": ("knowledge", "folder of the YAML knowledge base"),
     "BRUG_DATA_DIR": ("var", "folder for the SQLite database, generated keys and backups"),
-    "BRUG_ANSWER_THRESHOLD": ("0.50", "minimum confidence to answer directly"),
-    "BRUG_CLARIFY_THRESHOLD": ("0.32", "minimum confidence to offer 'did you mean'"),
-    "BRUG_CLARIFY_MARGIN": ("0.06", "top-two score gap below which the bot asks which one"),
+    "BRUG_ANSWER_THRESHOLD": (
+        "0.55",
+        "confidence above which a smaller lead over the runner-up suffices to answer",
+    ),
+    "BRUG_CLARIFY_THRESHOLD": ("0.44", "below this confidence the bot says it has no answer"),
+    "BRUG_CLARIFY_MARGIN": (
+        "0.08",
+        "lead over the runner-up needed to answer; below it the bot asks which one",
+    ),
     "BRUG_BE_FALLBACK_LANG": (
         "en",
         "language of BE answers missing in the user's language: en or nl",
