@@ -69,3 +69,16 @@ class Inbound:
     external_id: str | None = None  # the provider's message id, for deduplication
     locale_hint: str | None = None  # e.g. Telegram's language_code
     meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """One queued message, as a channel transport receives it."""
+
+    outbox_id: int
+    channel: str
+    user_ref: str
+    text: str
+    buttons: tuple[Button, ...]
+    lang: str
+    last_inbound_at: datetime | None = None

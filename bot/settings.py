@@ -43,6 +43,37 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "language of BE answers missing in the user's language: en or nl",
     ),
     "BRUG_LOG_LEVEL": ("INFO", "Python logging level"),
+    "BRUG_RETENTION_DAYS": ("90", "messages and closed cases older than this are deleted"),
+    "BRUG_SEND_INTERVAL": (
+        "1.0",
+        "seconds between two messages to the same chat (provider flood limits)",
+    ),
+    "BRUG_RUN_WORKER": ("true", "`brug serve` also runs the processor and sender in-process"),
+    "PUBLIC_URL": (
+        "",
+        "public base URL of the service (Twilio signs requests to it; webhooks are set to it)",
+    ),
+    "TELEGRAM_BOT_TOKEN": ("", "Telegram bot token; Telegram is off when empty"),
+    "TELEGRAM_WEBHOOK_SECRET": (
+        "",
+        "secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token (required with a token)",
+    ),
+    "TELEGRAM_MODE": ("webhook", "`webhook` (production) or `polling` (local development)"),
+    "TELEGRAM_BASE_URL": (
+        "https://api.telegram.org/bot",
+        "Bot API base URL (a self-hosted server or a local fake)",
+    ),
+    "TWILIO_ACCOUNT_SID": ("", "Twilio account SID; WhatsApp is off when empty"),
+    "TWILIO_AUTH_TOKEN": ("", "Twilio auth token: signs webhooks, authenticates REST calls"),
+    "TWILIO_WHATSAPP_FROM": ("", "the bot's WhatsApp sender, e.g. whatsapp:+3197010000000"),
+    "TWILIO_API_BASE_URL": (
+        "https://api.twilio.com",
+        "replaces https://api.twilio.com in every REST call",
+    ),
+    "TWILIO_TEMPLATE_SIDS": (
+        "",
+        "approved 'reply waiting' Content template per language: pl=HX…,ro=HX…,en=HX…",
+    ),
     "HOST": ("127.0.0.1", "address `brug serve` binds to"),
     "PORT": ("8000", "port `brug serve` listens on"),
 }
@@ -88,6 +119,19 @@ class Settings:
     log_level: str
     host: str
     port: int
+    retention_days: int = 90
+    send_interval: float = 1.0
+    run_worker: bool = True
+    public_url: str = ""
+    telegram_token: str = ""
+    telegram_secret: str = ""
+    telegram_mode: str = "webhook"
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    twilio_sid: str = ""
+    twilio_token: str = ""
+    twilio_from: str = ""
+    twilio_base_url: str = "https://api.twilio.com"
+    twilio_templates: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -127,6 +171,47 @@ class Settings:
                 raise SettingsError("SECRET_KEY", "required when BRUG_ENV=production")
             secret = _development_secret(data_dir)
 
+        retention = _read(env, "BRUG_RETENTION_DAYS") or "90"
+        if not retention.isdigit() or int(retention) < 1:
+            raise SettingsError(
+                "BRUG_RETENTION_DAYS", f"expected a number of days, got {retention!r}"
+            )
+        try:
+            send_interval = float(_read(env, "BRUG_SEND_INTERVAL") or "1.0")
+        except ValueError:
+            raise SettingsError("BRUG_SEND_INTERVAL", "expected a number of seconds") from None
+        telegram_token = _read(env, "TELEGRAM_BOT_TOKEN") or ""
+        telegram_secret = _read(env, "TELEGRAM_WEBHOOK_SECRET") or ""
+        telegram_mode = _read(env, "TELEGRAM_MODE") or "webhook"
+        if telegram_mode not in ("webhook", "polling"):
+            raise SettingsError(
+                "TELEGRAM_MODE", f"expected webhook or polling, got {telegram_mode!r}"
+            )
+        if telegram_token and telegram_mode == "webhook" and not telegram_secret:
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_SECRET", "required when TELEGRAM_BOT_TOKEN is set (webhook mode)"
+            )
+        if telegram_secret and not all(c.isalnum() or c in "_-" for c in telegram_secret):
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_SECRET", "only letters, digits, _ and - are allowed"
+            )
+        twilio_sid = _read(env, "TWILIO_ACCOUNT_SID") or ""
+        twilio_token = _read(env, "TWILIO_AUTH_TOKEN") or ""
+        public_url = (_read(env, "PUBLIC_URL") or "").rstrip("/")
+        if twilio_sid and not (twilio_token and _read(env, "TWILIO_WHATSAPP_FROM") and public_url):
+            raise SettingsError(
+                "TWILIO_ACCOUNT_SID",
+                "WhatsApp needs TWILIO_AUTH_TOKEN, TWILIO_WHATSAPP_FROM and PUBLIC_URL too",
+            )
+        templates: dict[str, str] = {}
+        for item in (_read(env, "TWILIO_TEMPLATE_SIDS") or "").split(","):
+            if item.strip():
+                code, sep, sid = item.strip().partition("=")
+                if not sep or code not in ALL_CODES or not sid:
+                    raise SettingsError(
+                        "TWILIO_TEMPLATE_SIDS", f"expected lang=HX… pairs, got {item!r}"
+                    )
+                templates[code] = sid
         known = set(SETTINGS) | {f"{n}_FILE" for n in SETTINGS}
         return cls(
             database_url=_read(env, "DATABASE_URL") or "",
@@ -143,6 +228,21 @@ class Settings:
             log_level=(_read(env, "BRUG_LOG_LEVEL") or "INFO").upper(),
             host=_read(env, "HOST") or "127.0.0.1",
             port=int(port_raw),
+            retention_days=int(retention),
+            send_interval=send_interval,
+            run_worker=(_read(env, "BRUG_RUN_WORKER") or "true").lower() in ("1", "true", "yes"),
+            public_url=public_url,
+            telegram_token=telegram_token,
+            telegram_secret=telegram_secret,
+            telegram_mode=telegram_mode,
+            telegram_base_url=_read(env, "TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",
+            twilio_sid=twilio_sid,
+            twilio_token=twilio_token,
+            twilio_from=_read(env, "TWILIO_WHATSAPP_FROM") or "",
+            twilio_base_url=(_read(env, "TWILIO_API_BASE_URL") or "https://api.twilio.com").rstrip(
+                "/"
+            ),
+            twilio_templates=templates,
             extra={
                 k: v
                 for k, v in env.items()

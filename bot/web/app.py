@@ -1,27 +1,41 @@
-"""The ASGI application factory: the only place the web layer is wired."""
+"""The ASGI application factory: the composition root of the web service.
+
+It wires settings, storage, the engine, the conversation, the service, the
+channel handlers and the background processor and sender. Tests call
+``create_app(settings, Deps(...))`` with fakes at the outside edges.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import sessionmaker
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bot.asking import ask
+from bot.conversation import Conversation, Options
 from bot.engine import Engine
 from bot.i18n import t
 from bot.languages import LANGUAGES
+from bot.outbox import Sender, Transport
 from bot.runtime import build_engine, load_knowledge
+from bot.service import Service
 from bot.settings import Settings
+from bot.storage.db import make_engine
+from bot.storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -29,31 +43,109 @@ MAX_BODY = 64 * 1024
 
 
 @dataclass
-class AppState:
-    settings: Settings
-    engine: Engine
+class Deps:
+    """What the app reaches outside itself; tests hand in fakes or local servers."""
+
+    engine: Engine | None = None
+    transports: dict[str, Transport] | None = None  # None: built from settings
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    migrate: bool = True
 
 
-def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
+def build_transports(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Transport]:
+    transports: dict[str, Transport] = {}
+    if settings.telegram_token:
+        from handlers.telegram.transport import TelegramTransport, make_bot
+
+        transports["telegram"] = TelegramTransport(
+            make_bot(settings.telegram_token, settings.telegram_base_url)
+        )
+    if settings.twilio_sid:
+        from handlers.whatsapp.transport import WhatsAppTransport, make_client
+
+        def client():  # type: ignore[no-untyped-def]
+            return make_client(settings.twilio_sid, settings.twilio_token, settings.twilio_base_url)
+
+        transports["whatsapp"] = WhatsAppTransport(
+            client,
+            settings.twilio_from,
+            settings.twilio_templates,
+            f"{settings.public_url}/twilio/status",
+            clock=clock,
+        )
+    return transports
+
+
+def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
+    deps = deps or Deps()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    db = make_engine(settings.database_url)
+    if deps.migrate:
+        upgrade(db)
+    sessions = sessionmaker(db, expire_on_commit=False)
+    engine = deps.engine or build_engine(settings, load_knowledge(settings))
+    options = Options(
+        municipalities={k: o.country for k, o in engine.kb.overlays.items()},
+        retention_days=settings.retention_days,
+        be_fallback_lang=settings.be_fallback_lang,
+        languages=settings.languages,
+    )
+    conversation = Conversation(engine, options)
+    service = Service(
+        sessions,
+        lambda: conversation,
+        secret_key=settings.secret_key,
+        retention_days=settings.retention_days,
+    )
+    transports = (
+        deps.transports if deps.transports is not None else build_transports(settings, deps.clock)
+    )
+    sender = Sender(
+        sessions, transports, clock=deps.clock, per_chat_interval=settings.send_interval
+    )
+    wake = asyncio.Event()
+
+    async def processor(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await run_in_threadpool(service.process_pending, deps.clock())
+            except Exception:
+                logger.exception("processing round failed")
+            wake.clear()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=0.5)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if engine is None:
-            app.state.brug = AppState(settings, build_engine(settings, load_knowledge(settings)))
-        else:
-            app.state.brug = AppState(settings, engine)
-        logger.info("engine ready: %d entries", len(app.state.brug.engine.kb.entries))
-        yield
+        stop = asyncio.Event()
+        tasks = []
+        if settings.run_worker:
+            tasks = [
+                asyncio.create_task(processor(stop)),
+                asyncio.create_task(sender.run_forever(stop, idle=0.2)),
+            ]
+        logger.info(
+            "ready: %d entries, channels %s",
+            len(engine.kb.entries),
+            ", ".join(transports) or "web only",
+        )
+        try:
+            yield
+        finally:
+            stop.set()
+            wake.set()
+            for task in tasks:
+                await task
+            await sender.aclose()
+            db.dispose()
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
     async def readyz(request: Request) -> Response:
-        state: AppState | None = getattr(request.app.state, "brug", None)
-        if state is None:
-            return JSONResponse({"ready": False}, status_code=503)
-        return JSONResponse({"ready": True, "entries": len(state.engine.kb.entries)})
+        return JSONResponse(
+            {"ready": True, "entries": len(engine.kb.entries), "channels": sorted(transports)}
+        )
 
     async def index(request: Request) -> Response:
         return RedirectResponse("/chat", status_code=302)
@@ -73,7 +165,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         )
 
     async def chat_ask(request: Request) -> Response:
-        state: AppState = request.app.state.brug
+        """Stateless: the engine's decision for a question (used by the page's test mode and tools)."""
         body = await request.body()
         if len(body) > MAX_BODY:
             return JSONResponse({"error": "message too large"}, status_code=413)
@@ -85,21 +177,50 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             return JSONResponse({"error": "text must be a string"}, status_code=400)
         lang = data.get("lang") if data.get("lang") in settings.languages else None
         country = data.get("country") if data.get("country") in ("NL", "BE") else None
-        result = ask(
-            state.engine,
-            data["text"],
-            lang=lang,
-            country=country,
-            be_fallback_lang=settings.be_fallback_lang,
+        return JSONResponse(
+            ask(
+                engine,
+                data["text"],
+                lang=lang,
+                country=country,
+                be_fallback_lang=settings.be_fallback_lang,
+            )
         )
-        return JSONResponse(result)
 
-    routes = [
+    from handlers.webchat.webhook import make_endpoints as webchat_endpoints
+
+    chat_message, chat_poll = webchat_endpoints(service, deps.clock)
+    routes: list[BaseRoute] = [
         Route("/", index),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/chat", chat_page),
         Route("/chat/ask", chat_ask, methods=["POST"]),
-        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        Route("/chat/message", chat_message, methods=["POST"]),
+        Route("/chat/poll", chat_poll),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    if settings.telegram_token:
+        from handlers.telegram.webhook import make_endpoint as telegram_endpoint
+
+        routes.append(
+            Route(
+                "/telegram/webhook",
+                telegram_endpoint(service, settings.telegram_secret, wake.set, deps.clock),
+                methods=["POST"],
+            )
+        )
+    if settings.twilio_sid:
+        from handlers.whatsapp.webhook import make_endpoints as twilio_endpoints
+
+        whatsapp, status = twilio_endpoints(
+            service, settings.twilio_token, settings.public_url, wake.set, deps.clock
+        )
+        routes.append(Route("/twilio/whatsapp", whatsapp, methods=["POST"]))
+        routes.append(Route("/twilio/status", status, methods=["POST"]))
+    routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.service = service
+    app.state.sender = sender
+    app.state.engine = engine
+    app.state.wake = wake
+    return app

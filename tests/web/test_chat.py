@@ -1,13 +1,13 @@
 import pytest
 from starlette.testclient import TestClient
 
-from bot.web.app import create_app
+from bot.web.app import Deps, create_app
 from tests.conftest import make_settings
 
 
 @pytest.fixture
 def client(tmp_path, engine):
-    with TestClient(create_app(make_settings(tmp_path), engine=engine)) as c:
+    with TestClient(create_app(make_settings(tmp_path), Deps(engine=engine))) as c:
         yield c
 
 

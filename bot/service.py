@@ -1,0 +1,474 @@
+"""The service: stores what arrives, runs the conversation, queues what goes out.
+
+Webhooks call :meth:`Service.ingest` (store, deduplicate, commit — then the
+platform gets its 2xx); :meth:`Service.process_pending` turns stored events
+into state changes, transcript rows, cases and outbox rows, one event per
+transaction, in order per user. On PostgreSQL several processes may run it
+at once (``FOR UPDATE SKIP LOCKED``); on SQLite one at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.conversation import (
+    Conversation,
+    EraseUser,
+    ForwardToCase,
+    OpenCase,
+    Outcome,
+    RecordDecision,
+    SaveFeedback,
+    SendMyData,
+    State,
+)
+from bot.i18n import t
+from bot.languages import native_name
+from bot.messages import Action, Button, Inbound, Reply
+from bot.storage.models import (
+    Case,
+    Contact,
+    DecisionStat,
+    Feedback,
+    InboundEvent,
+    Message,
+    Outbox,
+    QuestionLog,
+)
+
+logger = logging.getLogger(__name__)
+OPEN_CASE = ("new", "assigned", "waiting")
+
+
+def pseudonym(secret: str, channel: str, external_id: str) -> str:
+    """A stable keyed hash of a user's channel id: safe for logs, analytics and staff views."""
+    digest = hmac.new(secret.encode(), f"{channel}:{external_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
+def inbound_to_data(msg: Inbound) -> dict[str, Any]:
+    data = asdict(msg)
+    data["received_at"] = msg.received_at.isoformat()
+    return data
+
+
+def inbound_from_data(data: dict[str, Any]) -> Inbound:
+    return Inbound(**{**data, "received_at": datetime.fromisoformat(data["received_at"])})
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything here is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class Service:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        conversation: Callable[[], Conversation],
+        *,
+        secret_key: str,
+        retention_days: int = 90,
+    ) -> None:
+        self.sessions = sessions
+        self.conversation = conversation
+        self.secret_key = secret_key
+        self.retention_days = retention_days
+        self._postgres = sessions.kw["bind"].dialect.name == "postgresql"
+
+    # ---- inbound ---------------------------------------------------------------------
+    def ingest(self, msg: Inbound, external_key: str) -> bool:
+        """Store one received message; False when it was stored before (a redelivery)."""
+        with self.sessions() as s:
+            s.add(
+                InboundEvent(
+                    channel=msg.channel,
+                    external_key=external_key,
+                    user_ref=msg.user_ref,
+                    payload=inbound_to_data(msg),
+                    received_at=msg.received_at,
+                )
+            )
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                return False
+        return True
+
+    def process_pending(self, now: datetime, limit: int = 100) -> int:
+        """Process stored events, oldest first; returns how many were processed."""
+        done = 0
+        while done < limit:
+            with self.sessions() as s:
+                q = (
+                    select(InboundEvent)
+                    .where(InboundEvent.processed_at.is_(None))
+                    .order_by(InboundEvent.id)
+                    .limit(1)
+                )
+                if self._postgres:
+                    q = q.with_for_update(skip_locked=True)
+                event = s.scalars(q).first()
+                if event is None:
+                    return done
+                earlier = s.scalar(
+                    select(InboundEvent.id)
+                    .where(
+                        InboundEvent.processed_at.is_(None),
+                        InboundEvent.user_ref == event.user_ref,
+                        InboundEvent.channel == event.channel,
+                        InboundEvent.id < event.id,
+                    )
+                    .limit(1)
+                )
+                if earlier is not None:  # another process holds this user's earlier message
+                    return done
+                try:
+                    self._process(s, event, now)
+                    event.processed_at = now
+                    s.commit()
+                except Exception as exc:  # one bad event must not block the queue forever
+                    s.rollback()
+                    logger.exception("processing event %s failed", event.id)
+                    self._record_failure(event.id, exc, now)
+            done += 1
+        return done
+
+    def _record_failure(self, event_id: int, exc: Exception, now: datetime) -> None:
+        with self.sessions() as s:
+            event = s.get(InboundEvent, event_id)
+            if event is None:
+                return
+            event.attempts += 1
+            event.error = f"{type(exc).__name__}: {exc}"[:400]
+            if event.attempts >= 3:
+                event.processed_at = now  # give up; kept with its error for operators
+            s.commit()
+
+    def handle_now(self, msg: Inbound, external_key: str, now: datetime) -> list[Reply]:
+        """Ingest and process one message synchronously (web chat, console); returns the replies."""
+        if not self.ingest(msg, external_key):
+            return []
+        with self.sessions() as s:
+            event = s.scalars(
+                select(InboundEvent).where(
+                    InboundEvent.channel == msg.channel, InboundEvent.external_key == external_key
+                )
+            ).one()
+            outcome = self._process(s, event, now, deliver_now=True)
+            event.processed_at = now
+            s.commit()
+        return outcome.replies if outcome else []
+
+    # ---- one event ---------------------------------------------------------------------
+    def _process(
+        self, s: Session, event: InboundEvent, now: datetime, deliver_now: bool = False
+    ) -> Outcome | None:
+        msg = inbound_from_data(event.payload)
+        contact = self._contact(s, msg, now)
+        state = State(**{**contact.state, "options": tuple(contact.state.get("options", ()))})
+        outcome = self.conversation().step(state, msg, now)
+        contact.last_inbound_at = msg.received_at
+        # a held WhatsApp message waits for the user's next message: now it may go
+        s.execute(
+            update(Outbox)
+            .where(Outbox.contact_id == contact.id, Outbox.status == "held")
+            .values(status="queued", next_attempt_at=now)
+        )
+        if msg.text and state.consented:
+            s.add(
+                Message(
+                    contact_id=contact.id,
+                    direction="in",
+                    author="user",
+                    text=msg.text,
+                    lang=state.lang,
+                    created_at=msg.received_at,
+                )
+            )
+        erase = False
+        for effect in outcome.effects:
+            if isinstance(effect, EraseUser):
+                erase = True
+            elif isinstance(effect, RecordDecision):
+                self._record(s, contact, msg, effect, outcome.state, now)
+            elif isinstance(effect, OpenCase):
+                self._open_case(s, contact, effect, outcome.state, now)
+            elif isinstance(effect, ForwardToCase):
+                case = self._current_case(s, contact)
+                if case is not None:
+                    case.updated_at = now
+                    if case.status == "waiting":
+                        case.status = "assigned"
+            elif isinstance(effect, SaveFeedback):
+                s.add(
+                    Feedback(
+                        contact_id=contact.id,
+                        entry=effect.entry,
+                        helpful=effect.helpful,
+                        lang=outcome.state.lang,
+                        created_at=now,
+                    )
+                )
+            elif isinstance(effect, SendMyData):
+                outcome.replies.append(self._mydata(s, contact, outcome.state))
+        if erase:
+            s.delete(contact)
+            s.flush()
+            # the goodbye still has to reach the user: a fresh, empty contact carries it
+            contact = self._contact(s, msg, now, fresh=True)
+            state_data = asdict(State())
+        else:
+            state_data = asdict(outcome.state)
+        state_data["options"] = list(state_data["options"])
+        contact.state = state_data
+        contact.lang = outcome.state.lang
+        contact.country = outcome.state.country
+        contact.municipality = outcome.state.municipality
+        contact.handoff = outcome.state.handoff
+        for reply in outcome.replies:
+            self.enqueue(
+                s,
+                contact,
+                reply,
+                now,
+                author="bot",
+                delivered=deliver_now,
+                transcript=outcome.state.consented and not erase,
+            )
+        return outcome
+
+    def _contact(self, s: Session, msg: Inbound, now: datetime, fresh: bool = False) -> Contact:
+        q = select(Contact).where(
+            Contact.channel == msg.channel, Contact.external_id == msg.user_ref
+        )
+        if self._postgres:
+            q = q.with_for_update()
+        contact = None if fresh else s.scalars(q).first()
+        if contact is None:
+            contact = Contact(
+                channel=msg.channel,
+                external_id=msg.user_ref,
+                state=asdict(State()) | {"options": []},
+                pseudonym=pseudonym(self.secret_key, msg.channel, msg.user_ref),
+                created_at=now,
+                handoff=False,
+                unreachable=False,
+            )
+            s.add(contact)
+            s.flush()
+        return contact
+
+    def enqueue(
+        self,
+        s: Session,
+        contact: Contact,
+        reply: Reply,
+        now: datetime,
+        *,
+        author: str,
+        delivered: bool = False,
+        transcript: bool = True,
+    ) -> Outbox:
+        row = Outbox(
+            contact_id=contact.id,
+            channel=contact.channel,
+            text=reply.text,
+            buttons=[{"label": b.label, "payload": b.payload} for b in reply.buttons],
+            lang=reply.lang,
+            status="delivered" if delivered else "queued",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            sent_at=now if delivered else None,
+        )
+        s.add(row)
+        if transcript:
+            s.add(
+                Message(
+                    contact_id=contact.id,
+                    direction="out",
+                    author=author,
+                    text=reply.text,
+                    lang=reply.lang,
+                    entry=reply.entry,
+                    created_at=now,
+                )
+            )
+        return row
+
+    def _record(
+        self,
+        s: Session,
+        contact: Contact,
+        msg: Inbound,
+        effect: RecordDecision,
+        state: State,
+        now: datetime,
+    ) -> None:
+        d = effect.decision
+        s.add(
+            DecisionStat(
+                day=now.date(),
+                channel=msg.channel,
+                lang=d.lang,
+                action=d.action.value,
+                entry=d.entry,
+            )
+        )
+        last = s.scalars(
+            select(Message)
+            .where(Message.contact_id == contact.id, Message.direction == "in")
+            .order_by(Message.id.desc())
+            .limit(1)
+        ).first()
+        if last is not None and state.consented:
+            last.action, last.entry, last.confidence = d.action.value, d.entry, d.confidence
+            last.candidates = [{"entry": c.entry, "score": c.score} for c in d.candidates]
+        if d.action in (Action.FALLBACK, Action.CLARIFY) and state.consented:
+            s.add(
+                QuestionLog(
+                    text=effect.text[:1000],
+                    lang=d.lang,
+                    country=d.country,
+                    action=d.action.value,
+                    candidates=[{"entry": c.entry, "score": c.score} for c in d.candidates],
+                    contact_id=contact.id,
+                    status="open",
+                    created_at=now,
+                )
+            )
+
+    def _current_case(self, s: Session, contact: Contact) -> Case | None:
+        return s.scalars(
+            select(Case)
+            .where(Case.contact_id == contact.id, Case.status.in_(OPEN_CASE))
+            .order_by(Case.id.desc())
+            .limit(1)
+        ).first()
+
+    def _open_case(
+        self, s: Session, contact: Contact, effect: OpenCase, state: State, now: datetime
+    ) -> Case:
+        case = self._current_case(s, contact)
+        priority = "urgent" if effect.urgent else "normal"
+        if case is None:
+            case = Case(
+                contact_id=contact.id,
+                status="new",
+                priority=priority,
+                reason=effect.reason,
+                danger=effect.danger,
+                entry=effect.entry,
+                lang=state.lang,
+                country=state.country,
+                municipality=state.municipality,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(case)
+        else:
+            if effect.urgent:
+                case.priority = "urgent"
+                case.danger = effect.danger or case.danger
+            case.updated_at = now
+        s.flush()
+        logger.info(
+            "case %s opened for contact %s (%s, %s)",
+            case.id,
+            contact.pseudonym,
+            effect.reason,
+            priority,
+        )
+        return case
+
+    def _mydata(self, s: Session, contact: Contact, state: State) -> Reply:
+        lang = state.lang or "en"
+        messages = (
+            s.scalar(select(_count()).select_from(Message).where(Message.contact_id == contact.id))
+            or 0
+        )
+        cases = (
+            s.scalar(select(_count()).select_from(Case).where(Case.contact_id == contact.id)) or 0
+        )
+        text = t(
+            lang,
+            "mydata",
+            language=native_name(lang),
+            country=state.country or "–",
+            municipality=state.municipality or "–",
+            messages=messages,
+            cases=cases,
+            days=self.retention_days,
+        )
+        return Reply(text, (Button(t(lang, "delete_yes"), "del:yes"),), lang)
+
+    # ---- delivery reports -------------------------------------------------------------------
+    def delivery_status(self, provider_id: str, status: str, error_code: str | None) -> bool:
+        """A provider's report on a sent message (Twilio status callback)."""
+        with self.sessions() as s:
+            row = s.scalars(select(Outbox).where(Outbox.provider_id == provider_id)).first()
+            if row is None:
+                return False
+            if status in ("delivered", "read"):
+                row.status = "delivered"
+            elif status in ("failed", "undelivered"):
+                if error_code == "63016":
+                    row.status, row.error = "held", "63016: outside the 24-hour window"
+                else:
+                    row.status, row.error = "failed", f"{error_code or status}: not delivered"
+            s.commit()
+            return True
+
+    def pending_web(self, session_id: str, after: int) -> list[Outbox]:
+        """Queued messages for a web chat session (bridge-worker replies arrive this way)."""
+        with self.sessions() as s:
+            rows = list(
+                s.scalars(
+                    select(Outbox)
+                    .join(Contact, Contact.id == Outbox.contact_id)
+                    .where(
+                        Contact.channel == "web",
+                        Contact.external_id == session_id,
+                        Outbox.id > after,
+                        Outbox.status == "queued",
+                    )
+                    .order_by(Outbox.id)
+                ).all()
+            )
+            for row in rows:
+                row.status = "delivered"
+            s.commit()
+            for row in rows:
+                s.expunge(row)
+            return rows
+
+    # ---- worker replies and deletion ------------------------------------------------------
+    def erase_contact(self, channel: str, external_id: str) -> bool:
+        with self.sessions() as s:
+            result = s.execute(
+                delete(Contact).where(
+                    and_(Contact.channel == channel, Contact.external_id == external_id)
+                )
+            )
+            s.commit()
+            return bool(getattr(result, "rowcount", 0))
+
+
+def _count():  # type: ignore[no-untyped-def]
+    from sqlalchemy import func
+
+    return func.count()

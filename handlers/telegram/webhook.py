@@ -1,0 +1,44 @@
+"""POST /telegram/webhook: authenticate, store, answer 200 fast."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from bot.service import Service
+from handlers.telegram.convert import BadUpdate, to_inbound
+
+logger = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+
+
+def make_endpoint(
+    service: Service, secret: str, notify: Callable[[], None], clock: Callable[[], datetime]
+) -> Callable[[Request], Awaitable[Response]]:
+    async def telegram_webhook(request: Request) -> Response:
+        given = request.headers.get("x-telegram-bot-api-secret-token", "")
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return JSONResponse({"error": "too large"}, status_code=413)
+        try:
+            data = json.loads(body)
+            item = to_inbound(data, clock())
+        except (json.JSONDecodeError, UnicodeDecodeError, BadUpdate) as exc:
+            return JSONResponse({"error": str(exc)[:200]}, status_code=400)
+        if item is None:
+            return JSONResponse({"ok": True, "ignored": True})
+        key, inbound = item
+        if await run_in_threadpool(service.ingest, inbound, key):
+            notify()
+        return JSONResponse({"ok": True})
+
+    return telegram_webhook

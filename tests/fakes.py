@@ -1,0 +1,150 @@
+"""Local fakes of the outside world: a Telegram Bot API server and a Twilio REST API server.
+
+Both are real HTTP servers on loopback, so the real client libraries (python-telegram-bot,
+twilio) talk real HTTP to them. Each records what it received and can be told to fail.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+@dataclass
+class Recorder:
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    failures: list[tuple[int, dict[str, Any]]] = field(
+        default_factory=list
+    )  # served before successes
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail_next(self, status: int, body: dict[str, Any], times: int = 1) -> None:
+        with self.lock:
+            self.failures.extend([(status, body)] * times)
+
+    def pop_failure(self) -> tuple[int, dict[str, Any]] | None:
+        with self.lock:
+            return self.failures.pop(0) if self.failures else None
+
+    def named(self, name: str) -> list[dict[str, Any]]:
+        return [params for n, params in self.calls if n == name]
+
+
+def _maybe_json(value: str) -> Any:
+    if value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def fake_telegram_app(rec: Recorder) -> Starlette:
+    counter = {"id": 1000}
+
+    async def method(request: Request) -> Response:
+        name = request.path_params["method"]
+        ctype = request.headers.get("content-type", "")
+        if "json" in ctype:
+            params = await request.json()
+        else:
+            params = {k: _maybe_json(str(v)) for k, v in (await request.form()).items()}
+        if name not in ("getMe",):
+            rec.calls.append((name, params))
+        failure = rec.pop_failure() if name == "sendMessage" else None
+        if failure:
+            return JSONResponse(failure[1], status_code=failure[0])
+        if name == "getMe":
+            result: Any = {
+                "id": 1,
+                "is_bot": True,
+                "first_name": "Brug",
+                "username": "brug_test_bot",
+            }
+        elif name == "sendMessage":
+            counter["id"] += 1
+            result = {
+                "message_id": counter["id"],
+                "date": int(time.time()),
+                "text": params.get("text", ""),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+            }
+        else:
+            result = True
+        return JSONResponse({"ok": True, "result": result})
+
+    return Starlette(routes=[Route("/bot{token}/{method}", method, methods=["GET", "POST"])])
+
+
+def fake_twilio_app(rec: Recorder) -> Starlette:
+    counter = {"id": 0}
+
+    async def create(request: Request) -> Response:
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        rec.calls.append(("Messages", form))
+        failure = rec.pop_failure()
+        if failure:
+            return JSONResponse(failure[1], status_code=failure[0])
+        counter["id"] += 1
+        sid = f"SM{counter['id']:032d}"
+        return JSONResponse(
+            {
+                "sid": sid,
+                "status": "queued",
+                "to": form.get("To"),
+                "from": form.get("From"),
+                "body": form.get("Body"),
+                "account_sid": request.path_params["sid"],
+            },
+            status_code=201,
+        )
+
+    return Starlette(
+        routes=[Route("/2010-04-01/Accounts/{sid}/Messages.json", create, methods=["POST"])]
+    )
+
+
+@contextmanager
+def serve(app: Starlette) -> Iterator[str]:
+    """Run ``app`` on a free loopback port in a thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+        sock.close()
+
+
+def load_payload(name: str, **replace: Any) -> dict[str, Any]:
+    from tests.conftest import ROOT
+
+    data = json.loads((ROOT / "tests" / "payloads" / name).read_text(encoding="utf-8"))
+    return _merge(data, replace)
+
+
+def _merge(data: Any, replace: dict[str, Any]) -> Any:
+    if isinstance(data, dict):
+        return {k: (replace[k] if k in replace else _merge(v, replace)) for k, v in data.items()}
+    return data
