@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -282,6 +283,117 @@ def serve(
     h, p = host or settings.host, port or settings.port
     out.print(f"Brug on http://{h}:{p}/  (web chat: /chat, health: /healthz)")
     uvicorn.run(create_app(settings), host=h, port=p, log_level=settings.log_level.lower())
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Process and send what is due, then exit.")] = False,
+    recover: Annotated[bool, typer.Option(help="After a crash: resend messages left in flight now, "
+                                                "not when their lease expires.")] = False,
+) -> None:
+    """Run the processor and the outbox sender without the web server (Procfile `worker:`)."""
+    import asyncio
+    import signal
+
+    from bot.web.app import create_app
+
+    settings = _settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = create_app(settings)
+    service, sender = app.state.service, app.state.sender
+    if recover:
+        out.print(f"released {sender.release_leases()} messages left in flight")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            while not stop.is_set():
+                processed = await asyncio.to_thread(service.process_pending, datetime.now(UTC))
+                sent = await sender.run_once()
+                if once and not processed and not sent:
+                    break
+                if not processed and not sent:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=0.3)
+        finally:
+            await sender.aclose()
+
+    asyncio.run(main())
+
+
+telegram_app = typer.Typer(help="Telegram: webhook registration, local polling.", no_args_is_help=True)
+app.add_typer(telegram_app, name="telegram")
+
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook() -> None:
+    """Point Telegram at PUBLIC_URL/telegram/webhook with the secret (once per deploy)."""
+    import asyncio
+
+    from handlers.telegram.transport import make_bot
+
+    settings = _settings()
+    if not settings.telegram_token:
+        out.print("Telegram is not configured (no TELEGRAM_BOT_TOKEN): nothing to do")
+        return
+    if not settings.public_url:
+        err.print("[red]error:[/red] PUBLIC_URL is required to set the webhook")
+        raise typer.Exit(2)
+
+    async def main() -> None:
+        bot = make_bot(settings.telegram_token, settings.telegram_base_url)
+        async with bot:
+            await bot.set_webhook(
+                f"{settings.public_url}/telegram/webhook", secret_token=settings.telegram_secret,
+                allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"],
+                max_connections=40)
+
+    asyncio.run(main())
+    out.print(f"webhook set to {settings.public_url}/telegram/webhook")
+
+
+@telegram_app.command("poll")
+def telegram_poll() -> None:
+    """Local development without a public URL: long-poll Telegram and feed the same pipeline."""
+    import asyncio
+
+    from bot.web.app import create_app
+    from handlers.telegram.convert import BadUpdate, to_inbound
+    from handlers.telegram.transport import make_bot
+
+    settings = _settings()
+    if not settings.telegram_token:
+        err.print("[red]error:[/red] TELEGRAM_BOT_TOKEN is required")
+        raise typer.Exit(2)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = create_app(settings)
+    service, sender = app.state.service, app.state.sender
+
+    async def main() -> None:
+        bot = make_bot(settings.telegram_token, settings.telegram_base_url)
+        offset = 0
+        async with bot:
+            await bot.delete_webhook(drop_pending_updates=False)
+            out.print("polling Telegram; Ctrl-C to stop")
+            while True:
+                updates = await bot.get_updates(offset=offset, timeout=20,
+                                                allowed_updates=["message", "callback_query"])
+                for u in updates:
+                    offset = u.update_id + 1
+                    try:
+                        item = to_inbound(u.to_dict(), datetime.now(UTC))
+                    except BadUpdate:
+                        continue
+                    if item is not None:
+                        service.ingest(item[1], item[0])
+                service.process_pending(datetime.now(UTC))
+                await sender.run_once()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
 
 
 @app.command()

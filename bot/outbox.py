@@ -180,6 +180,15 @@ class Sender:
             exc.code,
         )
 
+    def release_leases(self) -> int:
+        """Requeue messages a crashed sender left in flight (they may reach the user twice)."""
+        with self.sessions() as s:
+            rows = s.scalars(select(Outbox).where(Outbox.status == "sending")).all()
+            for row in rows:
+                row.status, row.next_attempt_at = "queued", self.clock()
+            s.commit()
+            return len(rows)
+
     async def aclose(self) -> None:
         """Close the transports' network clients."""
         for transport in self.transports.values():

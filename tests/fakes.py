@@ -6,6 +6,7 @@ twilio) talk real HTTP to them. Each records what it received and can be told to
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -25,6 +26,7 @@ from starlette.routing import Route
 @dataclass
 class Recorder:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    delay: float = 0.0  # seconds each send takes (to widen a crash window)
     failures: list[tuple[int, dict[str, Any]]] = field(
         default_factory=list
     )  # served before successes
@@ -61,6 +63,8 @@ def fake_telegram_app(rec: Recorder) -> Starlette:
             params = await request.json()
         else:
             params = {k: _maybe_json(str(v)) for k, v in (await request.form()).items()}
+        if rec.delay and name == "sendMessage":
+            await asyncio.sleep(rec.delay)
         if name not in ("getMe",):
             rec.calls.append((name, params))
         failure = rec.pop_failure() if name == "sendMessage" else None

@@ -147,6 +147,12 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             {"ready": True, "entries": len(engine.kb.entries), "channels": sorted(transports)}
         )
 
+    async def metrics(request: Request) -> Response:
+        from bot.web.metrics import render as render_metrics
+
+        text = await run_in_threadpool(render_metrics, sessions, deps.clock())
+        return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
+
     async def index(request: Request) -> Response:
         return RedirectResponse("/chat", status_code=302)
 
@@ -194,6 +200,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         Route("/", index),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics),
         Route("/chat", chat_page),
         Route("/chat/ask", chat_ask, methods=["POST"]),
         Route("/chat/message", chat_message, methods=["POST"]),

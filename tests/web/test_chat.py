@@ -35,3 +35,11 @@ def test_a_huge_body_is_refused(client):
         "/chat/ask", content=b"x" * 100_000, headers={"content-type": "application/json"}
     )
     assert res.status_code == 413
+
+
+def test_metrics_are_prometheus_text_without_personal_data(client):
+    client.post("/chat/message", json={"session": "s" * 20, "id": "i" * 20, "text": "/start"})
+    text = client.get("/metrics").text
+    assert "# TYPE brug_inbound_messages_total counter" in text
+    assert 'brug_inbound_messages_total{channel="web"} 1' in text
+    assert "s" * 20 not in text
