@@ -288,8 +288,12 @@ def serve(
 @app.command()
 def worker(
     once: Annotated[bool, typer.Option(help="Process and send what is due, then exit.")] = False,
-    recover: Annotated[bool, typer.Option(help="After a crash: resend messages left in flight now, "
-                                                "not when their lease expires.")] = False,
+    recover: Annotated[
+        bool,
+        typer.Option(
+            help="After a crash: resend messages left in flight now, not when their lease expires."
+        ),
+    ] = False,
 ) -> None:
     """Run the processor and the outbox sender without the web server (Procfile `worker:`)."""
     import asyncio
@@ -298,7 +302,9 @@ def worker(
     from bot.web.app import create_app
 
     settings = _settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     app = create_app(settings)
     service, sender = app.state.service, app.state.sender
     if recover:
@@ -324,7 +330,9 @@ def worker(
     asyncio.run(main())
 
 
-telegram_app = typer.Typer(help="Telegram: webhook registration, local polling.", no_args_is_help=True)
+telegram_app = typer.Typer(
+    help="Telegram: webhook registration, local polling.", no_args_is_help=True
+)
 app.add_typer(telegram_app, name="telegram")
 
 
@@ -347,9 +355,11 @@ def telegram_set_webhook() -> None:
         bot = make_bot(settings.telegram_token, settings.telegram_base_url)
         async with bot:
             await bot.set_webhook(
-                f"{settings.public_url}/telegram/webhook", secret_token=settings.telegram_secret,
+                f"{settings.public_url}/telegram/webhook",
+                secret_token=settings.telegram_secret,
                 allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"],
-                max_connections=40)
+                max_connections=40,
+            )
 
     asyncio.run(main())
     out.print(f"webhook set to {settings.public_url}/telegram/webhook")
@@ -368,7 +378,9 @@ def telegram_poll() -> None:
     if not settings.telegram_token:
         err.print("[red]error:[/red] TELEGRAM_BOT_TOKEN is required")
         raise typer.Exit(2)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     app = create_app(settings)
     service, sender = app.state.service, app.state.sender
 
@@ -379,8 +391,9 @@ def telegram_poll() -> None:
             await bot.delete_webhook(drop_pending_updates=False)
             out.print("polling Telegram; Ctrl-C to stop")
             while True:
-                updates = await bot.get_updates(offset=offset, timeout=20,
-                                                allowed_updates=["message", "callback_query"])
+                updates = await bot.get_updates(
+                    offset=offset, timeout=20, allowed_updates=["message", "callback_query"]
+                )
                 for u in updates:
                     offset = u.update_id + 1
                     try:

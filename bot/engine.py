@@ -25,9 +25,9 @@ OTHER_COUNTRY_PENALTY = 0.88
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.55
-    clarify: float = 0.44
-    margin: float = 0.08
+    answer: float = 0.60
+    clarify: float = 0.50
+    margin: float = 0.06
 
 
 class Engine:

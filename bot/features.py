@@ -1,7 +1,7 @@
 """From text to the sparse features the matcher compares.
 
-A text becomes: word stems (the skeleton's first five letters, function
-words dropped), character trigrams of those words (tolerant of typos and
+A text becomes: word stems (the skeleton's first six and first five letters,
+function words dropped), character trigrams of those words (tolerant of typos and
 inflection), and official keywords (BSN, DigiD, UWV…) weighted strongly.
 """
 
@@ -14,7 +14,8 @@ from bot.lexicon import KEYWORDS, STOPWORDS
 from bot.normalize import char_ngrams, skeleton_word, words
 
 STEM_WEIGHT = 1.0
-STEM_SIZE = 6  # a crude stemmer: the first six letters of the skeleton
+STEM_SIZE = 6  # a crude stemmer: the first six letters of the skeleton…
+SHORT_STEM_SIZE, SHORT_STEM_WEIGHT = 5, 0.5  # …and five, at half weight, for longer inflections
 GRAM_WEIGHT = 0.35
 KEYWORD_WEIGHT = 2.5
 
@@ -44,6 +45,7 @@ def features(text: str) -> dict[str, float]:
                     out["k:" + skeleton_word(part)] += KEYWORD_WEIGHT
                     break
         out["s:" + sk[:STEM_SIZE]] += STEM_WEIGHT
+        out["u:" + sk[:SHORT_STEM_SIZE]] += SHORT_STEM_WEIGHT
         if len(sk) > 3:
             for g in char_ngrams(sk):
                 out["g:" + g] += GRAM_WEIGHT

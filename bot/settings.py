@@ -30,12 +30,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "BRUG_KNOWLEDGE_DIR": ("knowledge", "folder of the YAML knowledge base"),
     "BRUG_DATA_DIR": ("var", "folder for the SQLite database, generated keys and backups"),
     "BRUG_ANSWER_THRESHOLD": (
-        "0.55",
+        "0.60",
         "confidence above which a smaller lead over the runner-up suffices to answer",
     ),
-    "BRUG_CLARIFY_THRESHOLD": ("0.44", "below this confidence the bot says it has no answer"),
+    "BRUG_CLARIFY_THRESHOLD": ("0.50", "below this confidence the bot says it has no answer"),
     "BRUG_CLARIFY_MARGIN": (
-        "0.08",
+        "0.06",
         "lead over the runner-up needed to answer; below it the bot asks which one",
     ),
     "BRUG_BE_FALLBACK_LANG": (

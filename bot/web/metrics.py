@@ -13,7 +13,9 @@ from bot.storage.models import Case, DecisionStat, InboundEvent, Outbox
 def render(sessions: sessionmaker[Session], now: datetime) -> str:
     lines: list[str] = []
 
-    def metric(name: str, kind: str, help_text: str, samples: list[tuple[dict[str, str], float]]) -> None:
+    def metric(
+        name: str, kind: str, help_text: str, samples: list[tuple[dict[str, str], float]]
+    ) -> None:
         lines.append(f"# HELP {name} {help_text}")
         lines.append(f"# TYPE {name} {kind}")
         for labels, value in samples:
@@ -21,26 +23,63 @@ def render(sessions: sessionmaker[Session], now: datetime) -> str:
             lines.append(f"{name}{{{label}}} {value}" if label else f"{name} {value}")
 
     with sessions() as s:
-        inbound = s.execute(select(InboundEvent.channel, func.count()).group_by(InboundEvent.channel)).all()
-        pending = s.scalar(select(func.count()).select_from(InboundEvent).where(InboundEvent.processed_at.is_(None)))
-        outbox = s.execute(select(Outbox.channel, Outbox.status, func.count())
-                           .group_by(Outbox.channel, Outbox.status)).all()
-        oldest = s.scalar(select(func.min(Outbox.created_at)).where(Outbox.status.in_(("queued", "sending"))))
-        decisions = s.execute(select(DecisionStat.action, func.count()).group_by(DecisionStat.action)).all()
-        cases = s.execute(select(Case.status, Case.priority, func.count())
-                          .group_by(Case.status, Case.priority)).all()
-    metric("brug_inbound_messages_total", "counter", "Messages received, by channel.",
-           [({"channel": c}, n) for c, n in inbound])
-    metric("brug_inbound_pending", "gauge", "Received messages not processed yet.", [({}, pending or 0)])
-    metric("brug_outbox_messages", "gauge", "Outgoing messages by channel and status.",
-           [({"channel": c, "status": st}, n) for c, st, n in outbox])
+        inbound = s.execute(
+            select(InboundEvent.channel, func.count()).group_by(InboundEvent.channel)
+        ).all()
+        pending = s.scalar(
+            select(func.count())
+            .select_from(InboundEvent)
+            .where(InboundEvent.processed_at.is_(None))
+        )
+        outbox = s.execute(
+            select(Outbox.channel, Outbox.status, func.count()).group_by(
+                Outbox.channel, Outbox.status
+            )
+        ).all()
+        oldest = s.scalar(
+            select(func.min(Outbox.created_at)).where(Outbox.status.in_(("queued", "sending")))
+        )
+        decisions = s.execute(
+            select(DecisionStat.action, func.count()).group_by(DecisionStat.action)
+        ).all()
+        cases = s.execute(
+            select(Case.status, Case.priority, func.count()).group_by(Case.status, Case.priority)
+        ).all()
+    metric(
+        "brug_inbound_messages_total",
+        "counter",
+        "Messages received, by channel.",
+        [({"channel": c}, n) for c, n in inbound],
+    )
+    metric(
+        "brug_inbound_pending",
+        "gauge",
+        "Received messages not processed yet.",
+        [({}, pending or 0)],
+    )
+    metric(
+        "brug_outbox_messages",
+        "gauge",
+        "Outgoing messages by channel and status.",
+        [({"channel": c, "status": st}, n) for c, st, n in outbox],
+    )
     age = 0.0
     if oldest is not None:
         oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
         age = max(0.0, (now - oldest).total_seconds())
-    metric("brug_outbox_oldest_age_seconds", "gauge", "Age of the oldest unsent message.", [({}, age)])
-    metric("brug_decisions_total", "counter", "Engine decisions by action.",
-           [({"action": a}, n) for a, n in decisions])
-    metric("brug_cases", "gauge", "Cases by status and priority.",
-           [({"status": st, "priority": p}, n) for st, p, n in cases])
+    metric(
+        "brug_outbox_oldest_age_seconds", "gauge", "Age of the oldest unsent message.", [({}, age)]
+    )
+    metric(
+        "brug_decisions_total",
+        "counter",
+        "Engine decisions by action.",
+        [({"action": a}, n) for a, n in decisions],
+    )
+    metric(
+        "brug_cases",
+        "gauge",
+        "Cases by status and priority.",
+        [({"status": st, "priority": p}, n) for st, p, n in cases],
+    )
     return "\n".join(lines) + "\n"

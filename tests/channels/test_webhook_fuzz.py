@@ -10,7 +10,9 @@ from tests.channels.conftest import SECRET
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
     max_leaves=20,
 )
 telegramish = st.fixed_dictionaries(
@@ -19,22 +21,34 @@ telegramish = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=st.one_of(telegramish, json_values))
 def test_telegram_webhook_never_answers_5xx(harness, body):
     async def scenario():
         async with harness.client() as c:
-            res = await c.post("/telegram/webhook", content=json.dumps(body).encode(),
-                               headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            res = await c.post(
+                "/telegram/webhook",
+                content=json.dumps(body).encode(),
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
             assert res.status_code < 500
             harness.app.state.service.process_pending(harness.now)
 
     asyncio.run(scenario())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(form=st.dictionaries(st.sampled_from(["From", "Body", "MessageSid", "ButtonPayload", "To", "X"]),
-                            st.text(max_size=60), max_size=5))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    form=st.dictionaries(
+        st.sampled_from(["From", "Body", "MessageSid", "ButtonPayload", "To", "X"]),
+        st.text(max_size=60),
+        max_size=5,
+    )
+)
 def test_whatsapp_webhook_never_answers_5xx(harness, form):
     async def scenario():
         async with harness.client() as c:

@@ -34,7 +34,9 @@ def test_mihai_gets_the_rent_deduction_answer_in_romanian_and_follows_up_by_numb
             answer = harness.twilio.named("Messages")[-1]
             assert answer["To"] == USER and answer["From"] == "whatsapp:+3197010000000"
             assert "\n1. " in answer["Body"] and "\n2. " in answer["Body"]
-            related_label = answer["Body"].split("\n2. ", 1)[1].split("\n", 1)[0]
+            related_label = (
+                answer["Body"].rsplit("\n2. ", 1)[1].split("\n", 1)[0]
+            )  # the options come last
             await harness.whatsapp(c, form("SMq2".ljust(34, "0"), "2"))
             await harness.flush()
             follow = harness.twilio.named("Messages")[-1]
