@@ -11,7 +11,7 @@ languages. Pure: no I/O, no clock.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,79 +47,98 @@ def _spellings(phrasings: tuple[str, ...]) -> list[str]:
     return out
 
 
+class _Rows:
+    """Sparse rows accumulated in compact arrays (a large knowledge base has millions of cells)."""
+
+    def __init__(self) -> None:
+        self.indices, self.values, self.indptr = array("i"), array("f"), array("q", [0])
+
+    def add(self, row: dict[int, float]) -> None:
+        self.indices.extend(row.keys())
+        self.values.extend(row.values())
+        self.indptr.append(len(self.indices))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ind = (
+            np.frombuffer(self.indices, dtype=np.int32)
+            if len(self.indices)
+            else np.zeros(0, np.int32)
+        )
+        val = (
+            np.frombuffer(self.values, dtype=np.float32)
+            if len(self.values)
+            else np.zeros(0, np.float32)
+        )
+        return ind, val, np.frombuffer(self.indptr, dtype=np.int64)
+
+
 class Matcher:
     """An immutable index over one knowledge base; build a new one to change it."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.entry_ids: list[str] = sorted(kb.entries)
-        phrasing_feats: list[dict[str, float]] = []
-        owner: list[int] = []
+        self._vocab: dict[str, int] = {}
+        phrasings, bags = _Rows(), _Rows()  # raw counts; weighted once the vocabulary is known
+        owner = array("i")
         self._texts: list[list[str]] = []
-        bags: list[dict[str, float]] = []
         for i, entry_id in enumerate(self.entry_ids):
             entry = kb.entries[entry_id]
-            bag: dict[str, float] = {}
+            bag: dict[int, float] = {}
             skels: list[str] = []
             for tr in entry.translations.values():
                 for p in _spellings(tr.phrasings()):
                     f = features(p)
                     if not f:
                         continue
-                    phrasing_feats.append(f)
+                    ids = {self._id(k): v for k, v in f.items()}
+                    phrasings.add(ids)
                     owner.append(i)
-                    for k in f:
-                        bag[k] = bag.get(k, 0.0) + 1.0
+                    for j in ids:
+                        bag[j] = bag.get(j, 0.0) + 1.0
                     skels.append(" ".join(skeleton_word(w) for w in content_words(p)))
             for tr in entry.translations.values():
                 if tr.answer:
                     for k in features(tr.answer):
-                        bag[k] = bag.get(k, 0.0) + ANSWER_WEIGHT
-            bags.append(bag)
+                        j = self._id(k)
+                        bag[j] = bag.get(j, 0.0) + ANSWER_WEIGHT
+            bags.add(bag)
             self._texts.append(skels)
-        self._owner = np.asarray(owner, dtype=np.int32)
+        self._owner = np.frombuffer(owner, dtype=np.int32) if len(owner) else np.zeros(0, np.int32)
         # contiguous phrasing blocks per entry, for the per-entry maximum
         self._starts = np.searchsorted(self._owner, np.arange(len(self.entry_ids)))
         self._has_phrasing = np.bincount(self._owner, minlength=len(self.entry_ids)) > 0
 
-        vocab: dict[str, int] = {}
-        df: Counter[str] = Counter()
-        for bag in bags:
-            df.update(bag.keys())
-        for key in df:
-            vocab[key] = len(vocab)
         n_entries = max(len(self.entry_ids), 1)
-        self._idf = np.zeros(len(vocab), dtype=np.float32)
-        for key, j in vocab.items():
-            self._idf[j] = math.log((1 + n_entries) / (1 + df[key])) + 1.0
-        self._vocab = vocab
-        self._phrasings_t = self._matrix(phrasing_feats)  # features x phrasings
-        self._bags_t = self._matrix(
-            [{k: 1.0 + math.log(1 + v) for k, v in b.items()} for b in bags]
-        )
-        self._presence_t = self._matrix(
-            [{k: min(1.0, v) for k, v in b.items()} for b in bags], normalise=False, weighted=False
-        )
+        bag_ind, bag_raw, bag_ptr = bags.arrays()
+        df = np.bincount(bag_ind, minlength=len(self._vocab)).astype(np.float32)
+        self._idf = (np.log((1 + n_entries) / (1 + df)) + 1.0).astype(np.float32)
+        self._phrasings_t = self._matrix(*phrasings.arrays())  # features x phrasings
+        self._bags_t = self._matrix(bag_ind, 1.0 + np.log1p(bag_raw), bag_ptr)
+        self._presence_t = self._matrix(bag_ind, np.minimum(bag_raw, 1.0), bag_ptr, weighted=False)
+
+    def _id(self, key: str) -> int:
+        j = self._vocab.get(key)
+        if j is None:
+            j = self._vocab[key] = len(self._vocab)
+        return j
 
     def _matrix(
-        self, rows: list[dict[str, float]], normalise: bool = True, weighted: bool = True
+        self, indices: np.ndarray, raw: np.ndarray, indptr: np.ndarray, weighted: bool = True
     ) -> sparse.csr_matrix:
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        for row in rows:
-            vals = [
-                (self._vocab[k], v * (self._idf[self._vocab[k]] if weighted else 1.0))
-                for k, v in row.items()
-            ]
-            norm = (math.sqrt(sum(v * v for _, v in vals)) or 1.0) if normalise else 1.0
-            for j, v in vals:
-                indices.append(j)
-                data.append(v / norm)
-            indptr.append(len(indices))
-        m = sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
-            shape=(len(rows), len(self._vocab)),
-        )
+        """Rows of raw values → TF-IDF weighted, L2-normalised rows (or raw presence), transposed."""
+        n_rows = len(indptr) - 1
+        data = (raw * self._idf[indices]).astype(np.float32) if weighted else raw.astype(np.float32)
+        if weighted and len(data):
+            lengths = np.diff(indptr)
+            sums = (
+                np.add.reduceat(data * data, indptr[:-1][lengths > 0])
+                if lengths.any()
+                else np.zeros(0)
+            )
+            norms = np.ones(n_rows, dtype=np.float32)
+            norms[lengths > 0] = np.sqrt(sums)
+            data = data / np.repeat(norms, lengths)
+        m = sparse.csr_matrix((data, indices, indptr), shape=(n_rows, len(self._vocab)))
         return m.T.tocsr()
 
     def __len__(self) -> int:
