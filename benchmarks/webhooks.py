@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import glob
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -29,6 +28,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from bot.storage.pgcluster import temporary_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
@@ -83,55 +84,6 @@ class FakeBotApi:
         while not server.started:
             time.sleep(0.01)
         return f"http://127.0.0.1:{port}"
-
-
-def start_postgres() -> tuple[str, callable]:  # type: ignore[valid-type]
-    bindir = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))[-1]).parent
-    base = Path(tempfile.mkdtemp(prefix="brug-bench-pg-"))
-    run_as = []
-    if os.geteuid() == 0:
-        shutil.chown(base, user="postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(
-        [
-            *run_as,
-            str(bindir / "initdb"),
-            "-D",
-            str(base / "d"),
-            "-A",
-            "trust",
-            "-U",
-            "brug",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *run_as,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(base / "d"),
-            "-w",
-            "-l",
-            str(base / "log"),
-            "-o",
-            f"-k {base} -c listen_addresses='' -c max_connections=200",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-
-    def stop() -> None:
-        subprocess.run(
-            [*run_as, str(bindir / "pg_ctl"), "-D", str(base / "d"), "-m", "fast", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(base, ignore_errors=True)
-
-    return f"postgresql+psycopg://brug@/postgres?host={base}", stop
 
 
 def pct(values: list[float], q: float) -> float:
@@ -280,19 +232,14 @@ def main() -> None:
     if args.postgres:
         cases += [("postgresql", 1), ("postgresql", 2)]
     offset = 10_000_000
-    stop = None
     for db, workers in cases:
         tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
-        if db == "sqlite":
-            url = f"sqlite:///{tmp}/bench.db"
-        else:
-            url, stop = start_postgres()
-        try:
+        with ExitStack() as stack:
+            if db == "sqlite":
+                url = f"sqlite:///{tmp}/bench.db"
+            else:
+                url = stack.enter_context(temporary_cluster("brug-bench-pg-"))
             r = run_case(url, workers, args.messages, args.concurrency, fake, api, offset, tmp)
-        finally:
-            if stop:
-                stop()
-                stop = None
         offset += args.messages
         print(
             f"| {db} | {workers} | {r['rate']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['e2e_p50']:.0f} | "

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +15,7 @@ from bot.kbfiles import load_dir
 from bot.knowledge import KnowledgeBase
 from bot.languages import ALL_CODES
 from bot.settings import Settings
+from bot.storage.pgcluster import ClusterError, temporary_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -48,72 +45,18 @@ def make_settings(tmp_path: Path, **env: str) -> Settings:
 # ---- a real PostgreSQL server, started once per test session ----------------------------
 
 
-def _pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    """A throw-away PostgreSQL cluster on a unix socket; yields its base URL (no database)."""
+    """A throw-away PostgreSQL cluster on a unix socket; yields its base URL (no database).
+    ``BRUG_TEST_POSTGRES_URL`` points the tests at an existing server instead."""
     if os.environ.get("BRUG_TEST_POSTGRES_URL"):
         yield os.environ["BRUG_TEST_POSTGRES_URL"]
         return
-    bindir = _pg_bin()
-    if bindir is None:
-        pytest.fail(
-            "PostgreSQL server binaries not found: run `make system-deps` (apt-get install postgresql)"
-        )
-    base = Path(tempfile.mkdtemp(prefix="brug-pg-"))
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root: use the postgres system user
-        shutil.chown(base, user="postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    data = base / "data"
-    subprocess.run(
-        [
-            *run_as,
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "brug",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *run_as,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-w",
-            "-l",
-            str(base / "log"),
-            "-o",
-            f"-k {base} -c listen_addresses='' -c fsync=off -c max_connections=200",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
     try:
-        yield f"postgresql+psycopg://brug@/postgres?host={base}"
-    finally:
-        subprocess.run(
-            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+        with temporary_cluster() as url:
+            yield url
+    except ClusterError as exc:
+        pytest.fail(f"{exc}: run `make system-deps`")
 
 
 @pytest.fixture
