@@ -39,6 +39,7 @@ def to_inbound(data: Any, now: datetime) -> tuple[str, Inbound] | None:
             payload=q.data or "",
             external_id=q.id,
             locale_hint=q.from_user.language_code,
+            meta={"callback_query_id": q.id},
         )
     message = update.message
     if message is None or message.chat.type != "private":

@@ -39,6 +39,14 @@ def make_endpoint(
         key, inbound = item
         if await run_in_threadpool(service.ingest, inbound, key):
             notify()
+        if "callback_query_id" in inbound.meta:
+            # answer the button press in the webhook response: stops the client's spinner, no extra call
+            return JSONResponse(
+                {
+                    "method": "answerCallbackQuery",
+                    "callback_query_id": inbound.meta["callback_query_id"],
+                }
+            )
         return JSONResponse({"ok": True})
 
     return telegram_webhook

@@ -28,7 +28,11 @@ def test_ania_onboards_from_the_poster_and_gets_the_brp_answer_with_den_haag(har
             await harness.flush()
             first = harness.telegram.named("sendMessage")
             assert first[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "lang:pl"
-            await harness.telegram_update(c, update(2, data="lang:pl"))
+            pressed = await harness.telegram_update(c, update(2, data="lang:pl"))
+            assert pressed.json() == {
+                "method": "answerCallbackQuery",
+                "callback_query_id": "4382bfdwdsb323b2d9",
+            }
             await harness.flush()
             # Den Haag preset the country: the privacy notice comes next, in Polish
             notice = harness.telegram.named("sendMessage")[-1]
