@@ -54,7 +54,7 @@ def answer_text(kb: KnowledgeBase, entry: Entry, ctx: Context) -> tuple[str, str
         local = overlay.text_for(entry.id, ctx.lang) or overlay.text_for(entry.id, lang)
         if local:
             parts.append(local)
-    if entry.sources and entry.sources[0] not in (body or ""):
+    if entry.sources and "http" not in (body or ""):  # answers carry their own official link
         parts.append(f"{t(ctx.lang, 'source')}: {entry.sources[0]}")
     return "\n\n".join(p for p in parts if p), lang
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs when they are missing:
-# a PostgreSQL server (tests start their own throw-away cluster).
+# a PostgreSQL server (tests start their own throw-away cluster) and Debian's Chromium
+# (browser tests drive it with Playwright; Playwright's own browser download is not used).
 set -euo pipefail
 
 need=()
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   need+=(postgresql)
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  need+=(chromium)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

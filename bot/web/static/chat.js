@@ -13,10 +13,29 @@
   if (!session) { session = rid(); localStorage.setItem("brug-session", session); }
   let lastPolled = 0;
 
+  // Our light markup: *bold* and plain URLs. Built from text nodes, never innerHTML.
+  function rich(parent, text) {
+    text.split(/(\*[^*\n]+\*|https?:\/\/[^\s)]+)/).forEach(function (part) {
+      if (/^\*[^*\n]+\*$/.test(part)) {
+        const b = document.createElement("strong");
+        b.textContent = part.slice(1, -1);
+        parent.appendChild(b);
+      } else if (/^https?:\/\//.test(part)) {
+        const a = document.createElement("a");
+        a.href = part;
+        a.textContent = part;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        parent.appendChild(a);
+      } else if (part) {
+        parent.appendChild(document.createTextNode(part));
+      }
+    });
+  }
   function add(cls, text) {
     const li = document.createElement("li");
     li.className = cls;
-    li.textContent = text;
+    if (cls === "bot") { rich(li, text); } else { li.textContent = text; }
     log.appendChild(li);
     li.scrollIntoView({block: "end"});
     return li;
@@ -37,7 +56,7 @@
     }
   }
   async function send(text, payload, label) {
-    add("user", label || text);
+    if (label !== "") add("user", label || text);  // "" = a silent start, not typed by the user
     try {
       const res = await fetch("/chat/message", {
         method: "POST",
@@ -71,6 +90,6 @@
   setInterval(poll, 4000);
   if (!localStorage.getItem("brug-started")) {
     localStorage.setItem("brug-started", "1");
-    send("/start", null, "▶");
+    send("/start", null, "");
   }
 })();
