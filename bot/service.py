@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation import (
@@ -86,27 +85,30 @@ class Service:
         self.conversation = conversation
         self.secret_key = secret_key
         self.retention_days = retention_days
-        self._postgres = sessions.kw["bind"].dialect.name == "postgresql"
+        self._db = sessions.kw["bind"]
+        self._dialect = self._db.dialect.name
+        self._postgres = self._dialect == "postgresql"
 
     # ---- inbound ---------------------------------------------------------------------
     def ingest(self, msg: Inbound, external_key: str) -> bool:
-        """Store one received message; False when it was stored before (a redelivery)."""
-        with self.sessions() as s:
-            s.add(
-                InboundEvent(
-                    channel=msg.channel,
-                    external_key=external_key,
-                    user_ref=msg.user_ref,
-                    payload=inbound_to_data(msg),
-                    received_at=msg.received_at,
-                )
+        """Store one received message; False when it was stored before (a redelivery).
+
+        This is the webhook's hot path: one Core ``INSERT … ON CONFLICT DO NOTHING``, no ORM."""
+        insert = _insert_for(self._dialect)
+        stmt = (
+            insert(InboundEvent)
+            .values(
+                channel=msg.channel,
+                external_key=external_key,
+                user_ref=msg.user_ref,
+                payload=inbound_to_data(msg),
+                received_at=msg.received_at,
+                attempts=0,
             )
-            try:
-                s.commit()
-            except IntegrityError:
-                s.rollback()
-                return False
-        return True
+            .on_conflict_do_nothing(index_elements=["channel", "external_key"])
+        )
+        with self._db.begin() as conn:
+            return bool(conn.execute(stmt).rowcount)
 
     def process_pending(self, now: datetime, limit: int = 100) -> int:
         """Process stored events, oldest first; returns how many were processed."""
@@ -466,6 +468,13 @@ class Service:
             )
             s.commit()
             return bool(getattr(result, "rowcount", 0))
+
+
+def _insert_for(dialect: str) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_nothing`` (SQLite and PostgreSQL alike)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def _count():  # type: ignore[no-untyped-def]

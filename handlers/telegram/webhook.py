@@ -8,7 +8,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -37,7 +36,7 @@ def make_endpoint(
         if item is None:
             return JSONResponse({"ok": True, "ignored": True})
         key, inbound = item
-        if await run_in_threadpool(service.ingest, inbound, key):
+        if service.ingest(inbound, key):  # ~0.4 ms; a thread hop costs more and contends on the DB
             notify()
         if "callback_query_id" in inbound.meta:
             # answer the button press in the webhook response: stops the client's spinner, no extra call

@@ -17,10 +17,19 @@ from tests.conftest import make_settings
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make system-deps installs it)"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed (make system-deps installs it)"
+    ),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -60,7 +69,9 @@ def test_a_polish_user_onboards_and_gets_the_brp_answer(server, tmp_path):
         # what people type is shown as text, never as markup
         page.get_by_label("Your question").fill("<b>bold?</b><script>window.pwned=1</script>")
         page.get_by_role("button", name="Send").click()
-        expect(page.locator("li.user").last).to_have_text("<b>bold?</b><script>window.pwned=1</script>")
+        expect(page.locator("li.user").last).to_have_text(
+            "<b>bold?</b><script>window.pwned=1</script>"
+        )
         assert page.evaluate("window.pwned") is None
         page.screenshot(path=str(tmp_path / "chat.png"))
         browser.close()
