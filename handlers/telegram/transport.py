@@ -17,9 +17,9 @@ from handlers.text import split_text
 TEXT_LIMIT = 4096
 
 
-def make_bot(token: str, base_url: str) -> Bot:
+def make_bot(token: str, base_url: str, timeout: float = 10.0) -> Bot:
     request = HTTPXRequest(
-        connection_pool_size=8, connect_timeout=5, read_timeout=10, write_timeout=10
+        connection_pool_size=8, connect_timeout=5, read_timeout=timeout, write_timeout=timeout
     )
     return Bot(token, base_url=base_url, request=request, get_updates_request=request)
 

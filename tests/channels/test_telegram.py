@@ -155,3 +155,28 @@ def test_a_user_who_blocked_the_bot_is_marked_unreachable(harness):
             assert {r.status for r in s.scalars(select(Outbox)).all()} == {"failed"}
 
     run(scenario(), harness)
+
+
+def test_a_bot_api_that_does_not_answer_in_time_is_a_retryable_error():
+    import asyncio
+
+    import pytest
+
+    from bot.errors import ChannelError
+    from bot.messages import Outbound
+    from handlers.telegram.transport import TelegramTransport, make_bot
+    from tests.fakes import Recorder, fake_telegram_app, serve
+
+    rec = Recorder(delay=2.0)
+    with serve(fake_telegram_app(rec)) as url:
+        transport = TelegramTransport(make_bot("123:TIMEOUT", f"{url}/bot", timeout=0.5))
+
+        async def scenario() -> None:
+            try:
+                with pytest.raises(ChannelError) as err:
+                    await transport.send(Outbound(1, "telegram", "555", "hello", (), "en"))
+                assert not err.value.permanent and err.value.code == "network"
+            finally:
+                await transport.aclose()
+
+        asyncio.run(scenario())
