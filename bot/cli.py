@@ -330,6 +330,59 @@ def worker(
     asyncio.run(main())
 
 
+staff_app = typer.Typer(
+    help="Staff: bridge workers and admins of the web inbox.", no_args_is_help=True
+)
+app.add_typer(staff_app, name="staff")
+
+
+@staff_app.command("add")
+def staff_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    name: Annotated[str, typer.Option(help="Name shown to colleagues.")] = "",
+    role: Annotated[str, typer.Option(help="worker or admin.")] = "worker",
+    languages: Annotated[
+        str, typer.Option(help="Comma-separated codes the person speaks, e.g. pl,nl.")
+    ] = "",
+    municipalities: Annotated[str, typer.Option(help="Comma-separated municipality slugs.")] = "",
+    password_file: Annotated[
+        Path | None, typer.Option(help="Read the password from this file.")
+    ] = None,
+) -> None:
+    """Create a staff account (the first admin too). Asks for the password unless --password-file."""
+    from sqlalchemy.orm import sessionmaker
+
+    from bot.inbox import add_staff
+    from bot.storage.db import make_engine, session_scope
+    from bot.storage.migrate import upgrade
+
+    settings = _settings()
+    if password_file is not None:
+        password = password_file.read_text(encoding="utf-8").strip()
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    try:
+        with session_scope(sessionmaker(engine)) as s:
+            add_staff(
+                s,
+                username=username,
+                name=name or username,
+                password=password,
+                role=role,
+                languages=[c.strip() for c in languages.split(",") if c.strip()],
+                municipalities=[m.strip() for m in municipalities.split(",") if m.strip()],
+                now=datetime.now(UTC),
+            )
+    except BrugError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    out.print(f"staff member {username} ({role}) added")
+
+
 telegram_app = typer.Typer(
     help="Telegram: webhook registration, local polling.", no_args_is_help=True
 )

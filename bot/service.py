@@ -284,6 +284,7 @@ class Service:
         author: str,
         delivered: bool = False,
         transcript: bool = True,
+        staff_id: int | None = None,
     ) -> Outbox:
         row = Outbox(
             contact_id=contact.id,
@@ -298,6 +299,7 @@ class Service:
             sent_at=now if delivered else None,
         )
         s.add(row)
+        s.flush()
         if transcript:
             s.add(
                 Message(
@@ -307,6 +309,8 @@ class Service:
                     text=reply.text,
                     lang=reply.lang,
                     entry=reply.entry,
+                    outbox_id=row.id,
+                    staff_id=staff_id,
                     created_at=now,
                 )
             )

@@ -157,6 +157,10 @@ class Message(Base):
     entry: Mapped[str | None] = mapped_column(String(80), nullable=True)
     confidence: Mapped[float | None] = mapped_column(nullable=True)
     candidates: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    outbox_id: Mapped[int | None] = mapped_column(
+        Integer, nullable=True
+    )  # delivery status of an "out"
+    staff_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the worker who wrote it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
@@ -214,6 +218,11 @@ class Case(Base):
     lang: Mapped[str | None] = mapped_column(String(8), nullable=True)
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     municipality: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), nullable=True
+    )
+    first_reply_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -247,3 +256,49 @@ class DecisionStat(Base):
     lang: Mapped[str] = mapped_column(String(8))
     action: Mapped[str] = mapped_column(String(10))
     entry: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+
+# ---- staff: bridge workers and admins ----------------------------------------------------
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))  # worker | admin
+    languages: Mapped[list[Any]] = mapped_column(JSON)
+    municipalities: Mapped[list[Any]] = mapped_column(JSON)
+    telegram_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseNote(Base):
+    """An internal note on a case: staff only, never sent to the user."""
+
+    __tablename__ = "case_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), nullable=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditLog(Base):
+    """Append-only: logins, case views, replies, content edits, exports, deletions."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    staff_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(120), default="")

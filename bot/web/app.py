@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -224,8 +226,21 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         )
         routes.append(Route("/twilio/whatsapp", whatsapp, methods=["POST"]))
         routes.append(Route("/twilio/status", status, methods=["POST"]))
+    from bot.web.inbox import routes as inbox_routes
+
+    routes.extend(inbox_routes(service, engine, templates, deps.clock))
     routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie="brug_session",
+            max_age=12 * 3600,
+            same_site="lax",
+            https_only=settings.env == "production",
+        )
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.service = service
     app.state.sender = sender
     app.state.engine = engine

@@ -1,0 +1,285 @@
+"""The bridge workers' side: staff accounts, sign-in with lockout, and what they do to a case.
+
+Functions take a session and the clock and return data; the web views and the CLI call them.
+Every action a worker takes on a case is written to the append-only audit log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.errors import BrugError
+from bot.messages import Reply
+from bot.service import OPEN_CASE, Service
+from bot.storage.models import AuditLog, Case, CaseNote, Contact, Message, Outbox, Staff
+
+ROLES = ("worker", "admin")
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+_hasher = PasswordHasher()
+# verifying against this keeps the time of "no such user" equal to "wrong password"
+_DUMMY_HASH = _hasher.hash("not a password")
+
+
+class AccessDenied(BrugError):
+    pass
+
+
+def audit(s: Session, now: datetime, staff: Staff | None, action: str, target: str = "") -> None:
+    s.add(
+        AuditLog(at=now, staff_id=staff.id if staff else None, action=action, target=target[:120])
+    )
+
+
+def add_staff(
+    s: Session,
+    *,
+    username: str,
+    name: str,
+    password: str,
+    role: str,
+    languages: list[str],
+    municipalities: list[str],
+    now: datetime,
+) -> Staff:
+    if role not in ROLES:
+        raise BrugError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 10:
+        raise BrugError("the password must have at least 10 characters")
+    if s.scalar(select(Staff).where(Staff.username == username)) is not None:
+        raise BrugError(f"staff member {username} exists already")
+    staff = Staff(
+        username=username,
+        name=name,
+        password_hash=_hasher.hash(password),
+        role=role,
+        languages=languages,
+        municipalities=municipalities,
+        active=True,
+        failed_logins=0,
+        created_at=now,
+    )
+    s.add(staff)
+    s.flush()
+    audit(s, now, None, "staff.add", username)
+    return staff
+
+
+def authenticate(s: Session, username: str, password: str, now: datetime) -> Staff | None:
+    """The staff member, or None. Five failures lock the account for fifteen minutes."""
+    staff = s.scalar(select(Staff).where(Staff.username == username))
+    if staff is None or not staff.active:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        audit(s, now, None, "login.failed", username)
+        return None
+    locked = staff.locked_until
+    if (
+        locked is not None
+        and (locked if locked.tzinfo else locked.replace(tzinfo=now.tzinfo)) > now
+    ):
+        audit(s, now, staff, "login.locked", username)
+        return None
+    try:
+        _hasher.verify(staff.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        staff.failed_logins += 1
+        if staff.failed_logins >= MAX_FAILURES:
+            staff.locked_until, staff.failed_logins = now + LOCKOUT, 0
+        audit(s, now, staff, "login.failed", username)
+        return None
+    staff.failed_logins, staff.locked_until = 0, None
+    if _hasher.check_needs_rehash(staff.password_hash):
+        staff.password_hash = _hasher.hash(password)
+    audit(s, now, staff, "login", username)
+    return staff
+
+
+# ---- cases ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    status: str
+    priority: str
+    reason: str
+    lang: str | None
+    country: str | None
+    municipality: str | None
+    assignee: str | None
+    channel: str
+    user: str  # pseudonym
+    created_at: datetime
+    updated_at: datetime
+
+
+def list_cases(
+    s: Session,
+    staff: Staff,
+    *,
+    status: str = "open",
+    lang: str | None = None,
+    priority: str | None = None,
+    mine: bool = False,
+    unassigned: bool = False,
+    limit: int = 200,
+) -> tuple[list[CaseRow], dict[str, int]]:
+    """Cases a worker may see (their languages first), urgent and oldest first, and counts."""
+    q = (
+        select(Case, Contact, Staff.name)
+        .join(Contact, Contact.id == Case.contact_id)
+        .outerjoin(Staff, Staff.id == Case.assignee_id)
+    )
+    if status == "open":
+        q = q.where(Case.status.in_(OPEN_CASE))
+    elif status != "all":
+        q = q.where(Case.status == status)
+    if lang:
+        q = q.where(Case.lang == lang)
+    if priority:
+        q = q.where(Case.priority == priority)
+    if mine:
+        q = q.where(Case.assignee_id == staff.id)
+    if unassigned:
+        q = q.where(Case.assignee_id.is_(None))
+    q = q.order_by((Case.priority == "urgent").desc(), Case.created_at).limit(limit)
+    rows = [
+        CaseRow(
+            c.id,
+            c.status,
+            c.priority,
+            c.reason,
+            c.lang,
+            c.country,
+            c.municipality,
+            name,
+            contact.channel,
+            contact.pseudonym,
+            c.created_at,
+            c.updated_at,
+        )
+        for c, contact, name in s.execute(q).all()
+    ]
+    if staff.languages:  # offered first to workers who speak the user's language
+        rows.sort(key=lambda r: r.lang not in staff.languages and r.priority != "urgent")
+    counts = dict(s.execute(select(Case.status, func.count()).group_by(Case.status)).all())
+    return rows, {k: int(v) for k, v in counts.items()}
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    direction: str
+    author: str
+    text: str
+    lang: str | None
+    action: str | None
+    entry: str | None
+    confidence: float | None
+    candidates: list[dict[str, object]]
+    delivery: str | None
+    error: str | None
+    at: datetime
+
+
+def transcript(s: Session, case: Case, limit: int = 100) -> list[TranscriptLine]:
+    rows = s.execute(
+        select(Message, Outbox.status, Outbox.error)
+        .outerjoin(Outbox, Outbox.id == Message.outbox_id)
+        .where(Message.contact_id == case.contact_id)
+        .order_by(Message.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        TranscriptLine(
+            m.direction,
+            m.author,
+            m.text,
+            m.lang,
+            m.action,
+            m.entry,
+            m.confidence,
+            list(m.candidates or []),
+            status,
+            error,
+            m.created_at,
+        )
+        for m, status, error in reversed(rows)
+    ]
+
+
+def notes(s: Session, case: Case) -> list[tuple[str, str, datetime]]:
+    rows = s.execute(
+        select(CaseNote, Staff.name)
+        .outerjoin(Staff, Staff.id == CaseNote.staff_id)
+        .where(CaseNote.case_id == case.id)
+        .order_by(CaseNote.id)
+    ).all()
+    return [(name or "—", n.text, n.created_at) for n, name in rows]
+
+
+def open_case(s: Session, staff: Staff, case_id: int, now: datetime) -> Case:
+    case = s.get(Case, case_id)
+    if case is None:
+        raise AccessDenied("no such case")
+    audit(s, now, staff, "case.view", str(case_id))
+    return case
+
+
+def assign(s: Session, staff: Staff, case: Case, now: datetime) -> None:
+    case.assignee_id = staff.id
+    if case.status == "new":
+        case.status = "assigned"
+    case.updated_at = now
+    audit(s, now, staff, "case.assign", str(case.id))
+
+
+def add_note(s: Session, staff: Staff, case: Case, text: str, now: datetime) -> None:
+    s.add(CaseNote(case_id=case.id, staff_id=staff.id, text=text.strip()[:4000], created_at=now))
+    audit(s, now, staff, "case.note", str(case.id))
+
+
+def reply(
+    s: Session, service: Service, staff: Staff, case: Case, text: str, now: datetime
+) -> Outbox:
+    """A worker's reply goes through the user's channel outbox (retries, 24-hour rule apply)."""
+    text = text.strip()
+    if not text:
+        raise BrugError("the reply is empty")
+    contact = s.get(Contact, case.contact_id)
+    if contact is None:
+        raise AccessDenied("the user erased their data")
+    row = service.enqueue(
+        s,
+        contact,
+        Reply(text[:4000], (), case.lang or "en"),
+        now,
+        author="worker",
+        staff_id=staff.id,
+    )
+    if case.assignee_id is None:
+        case.assignee_id = staff.id
+    case.status = "waiting"
+    case.first_reply_at = case.first_reply_at or now
+    case.updated_at = now
+    audit(s, now, staff, "case.reply", str(case.id))
+    return row
+
+
+def resolve(
+    s: Session, staff: Staff, case: Case, now: datetime, *, back_to_bot: bool = True
+) -> None:
+    """Mark resolved; the user's messages go to the bot again."""
+    case.status, case.resolved_at, case.updated_at = "resolved", now, now
+    contact = s.get(Contact, case.contact_id)
+    if contact is not None and back_to_bot:
+        contact.handoff = False
+        contact.state = {**contact.state, "handoff": False}
+    audit(s, now, staff, "case.resolve", str(case.id))

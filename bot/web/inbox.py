@@ -1,0 +1,252 @@
+"""The bridge-worker inbox: server-rendered views at /inbox.
+
+Sessions are signed cookies (Starlette's SessionMiddleware, keyed by SECRET_KEY); every form
+carries a CSRF token bound to the session; a POST without it is refused with 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from bot import inbox
+from bot.engine import Engine
+from bot.errors import BrugError
+from bot.languages import LANGUAGES
+from bot.replies import Context, answer_text
+from bot.service import Service
+from bot.storage.models import Contact, Staff
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _age(then: datetime, now: datetime) -> str:
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=now.tzinfo)
+    minutes = int((now - then).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // 1440} d"
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return str(token)
+
+
+async def _form_with_csrf(request: Request) -> dict[str, str] | None:
+    form = await request.form()
+    given = str(form.get("csrf") or "")
+    expected = str(request.session.get("csrf") or "")
+    if not expected or not hmac.compare_digest(given, expected):
+        return None
+    return {k: str(v) for k, v in form.items()}
+
+
+def routes(
+    service: Service, engine: Engine, templates: Jinja2Templates, clock: Callable[[], datetime]
+) -> list[Route]:
+    sessions = service.sessions
+
+    def current(request: Request, s: Any) -> Staff | None:
+        staff_id = request.session.get("staff_id")
+        staff = s.get(Staff, staff_id) if staff_id else None
+        return staff if staff is not None and staff.active else None
+
+    def render(request: Request, name: str, http_status: int = 200, **ctx: Any) -> Response:
+        now = clock()
+        return templates.TemplateResponse(
+            request,
+            name,
+            {"csrf": csrf_token(request), "age": lambda t: _age(t, now), **ctx},
+            status_code=http_status,
+        )
+
+    async def login_page(request: Request) -> Response:
+        return render(request, "inbox/login.html", staff=None)
+
+    async def login(request: Request) -> Response:
+        form = await _form_with_csrf(request)
+        if form is None:
+            return PlainTextResponse("invalid form token: reload the page", status_code=403)
+
+        def check() -> int | None:
+            with sessions() as s:
+                staff = inbox.authenticate(
+                    s, form.get("username", "")[:80], form.get("password", ""), clock()
+                )
+                s.commit()
+                return staff.id if staff else None
+
+        staff_id = await run_in_threadpool(check)
+        if staff_id is None:
+            return render(
+                request,
+                "inbox/login.html",
+                http_status=401,
+                staff=None,
+                error="Wrong username or password, or the account is locked for a while.",
+            )
+        request.session.clear()  # a fresh session (and CSRF token) after login
+        request.session["staff_id"] = staff_id
+        return RedirectResponse("/inbox", status_code=303)
+
+    async def logout(request: Request) -> Response:
+        if await _form_with_csrf(request) is None:
+            return PlainTextResponse("invalid form token", status_code=403)
+        request.session.clear()
+        return RedirectResponse("/inbox/login", status_code=303)
+
+    async def case_list(request: Request) -> Response:
+        q = request.query_params
+
+        def load() -> tuple[Staff | None, Any, Any]:
+            with sessions() as s:
+                staff = current(request, s)
+                if staff is None:
+                    return None, [], {}
+                rows, counts = inbox.list_cases(
+                    s,
+                    staff,
+                    status=q.get("status", "open"),
+                    lang=q.get("lang") or None,
+                    priority=q.get("priority") or None,
+                    mine=bool(q.get("mine")),
+                    unassigned=bool(q.get("unassigned")),
+                )
+                s.expunge(staff)
+                return staff, rows, counts
+
+        staff, rows, counts = await run_in_threadpool(load)
+        if staff is None:
+            return RedirectResponse("/inbox/login", status_code=303)
+        open_count = sum(v for k, v in counts.items() if k in ("new", "assigned", "waiting"))
+        return render(
+            request,
+            "inbox/cases.html",
+            staff=staff,
+            cases=rows,
+            counts={**counts, "open": open_count, "all": sum(counts.values())},
+            status=q.get("status", "open"),
+            lang=q.get("lang", ""),
+            priority=q.get("priority", ""),
+            mine=bool(q.get("mine")),
+            unassigned=bool(q.get("unassigned")),
+            languages=[(c, n) for c, (n, _) in LANGUAGES.items()],
+        )
+
+    async def case_view(request: Request) -> Response:
+        case_id = int(request.path_params["case_id"])
+
+        def load() -> dict[str, Any] | None:
+            with sessions() as s:
+                staff = current(request, s)
+                if staff is None:
+                    return None
+                try:
+                    case = inbox.open_case(s, staff, case_id, clock())
+                except inbox.AccessDenied:
+                    return {"missing": True}
+                contact = s.get(Contact, case.contact_id)
+                assignee = s.get(Staff, case.assignee_id) if case.assignee_id else None
+                data = {
+                    "staff": staff,
+                    "case": case,
+                    "lines": inbox.transcript(s, case),
+                    "notes": inbox.notes(s, case),
+                    "channel": contact.channel if contact else "?",
+                    "user": contact.pseudonym if contact else "?",
+                    "assignee": assignee.name if assignee else None,
+                }
+                s.commit()
+                for obj in (staff, case):
+                    s.expunge(obj)
+                return data
+
+        data = await run_in_threadpool(load)
+        if data is None:
+            return RedirectResponse("/inbox/login", status_code=303)
+        if data.get("missing"):
+            return PlainTextResponse("no such case", status_code=404)
+        case = data["case"]
+        ctx = Context(
+            lang=case.lang or "en",
+            country=case.country or engine.default_country,
+            municipality=case.municipality,
+        )
+        entries = sorted(engine.kb.entries.values(), key=lambda e: e.id)
+        canned = [(e.id, e.question_for(ctx.lang, ctx.country) or e.id) for e in entries]
+        canned_texts = {e.id: answer_text(engine.kb, e, ctx)[0] for e in entries}
+        return render(request, "inbox/case.html", canned=canned, canned_texts=canned_texts, **data)
+
+    def action(kind: str) -> Handler:
+        async def handle(request: Request) -> Response:
+            form = await _form_with_csrf(request)
+            if form is None:
+                return PlainTextResponse("invalid form token: reload the page", status_code=403)
+            case_id = int(request.path_params["case_id"])
+
+            def apply() -> str | None:
+                with sessions() as s:
+                    staff = current(request, s)
+                    if staff is None:
+                        return "login"
+                    now = clock()
+                    try:
+                        case = inbox.open_case(s, staff, case_id, now)
+                        if kind == "assign":
+                            inbox.assign(s, staff, case, now)
+                        elif kind == "reply":
+                            inbox.reply(s, service, staff, case, form.get("text", ""), now)
+                        elif kind == "note":
+                            inbox.add_note(s, staff, case, form.get("text", ""), now)
+                        elif kind == "resolve":
+                            inbox.resolve(s, staff, case, now)
+                    except inbox.AccessDenied:
+                        return "missing"
+                    except BrugError as exc:
+                        return str(exc)
+                    s.commit()
+                    return None
+
+            problem = await run_in_threadpool(apply)
+            if problem == "login":
+                return PlainTextResponse("log in first", status_code=403)
+            if problem == "missing":
+                return PlainTextResponse("no such case", status_code=404)
+            if problem:
+                return PlainTextResponse(problem, status_code=400)
+            return RedirectResponse(f"/inbox/case/{case_id}", status_code=303)
+
+        return handle
+
+    return [
+        Route("/inbox/login", login_page, methods=["GET"]),
+        Route("/inbox/login", login, methods=["POST"]),
+        Route("/inbox/logout", logout, methods=["POST"]),
+        Route("/inbox", case_list),
+        Route("/inbox/case/{case_id:int}", case_view),
+        *[
+            Route(f"/inbox/case/{{case_id:int}}/{kind}", action(kind), methods=["POST"])
+            for kind in ("assign", "reply", "note", "resolve")
+        ],
+    ]
+
+
+def staff_count(service: Service) -> int:
+    with service.sessions() as s:
+        return len(s.scalars(select(Staff.id)).all())
