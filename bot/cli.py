@@ -281,7 +281,10 @@ def serve(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     h, p = host or settings.host, port or settings.port
-    out.print(f"Brug on http://{h}:{p}/  (web chat: /chat, health: /healthz)")
+    out.print(
+        f"Brug on http://{h}:{p}/ — web chat /chat, bridge-worker inbox /inbox "
+        "(create an account: brug staff add NAME --role admin), health /healthz, metrics /metrics"
+    )
     uvicorn.run(create_app(settings), host=h, port=p, log_level=settings.log_level.lower())
 
 
