@@ -18,6 +18,7 @@ from bot.knowledge import TOPICS
 from bot.languages import LANGUAGES, native_name
 from bot.messages import Action, Button, Decision, Inbound, Reply
 from bot.normalize import is_meaningful
+from bot.officehours import OfficeHours
 from bot.replies import Context, render, render_entry
 
 COMMANDS = ("start", "menu", "language", "country", "human", "delete", "help", "mydata")
@@ -90,6 +91,7 @@ class Options:
     retention_days: int = 90
     be_fallback_lang: str = "en"
     languages: tuple[str, ...] = tuple(LANGUAGES)
+    office_hours: OfficeHours | None = None
 
 
 class Conversation:
@@ -117,8 +119,8 @@ class Conversation:
         if state.step == "country" or command == "country":
             return self._country(state, command, arg)
         if state.step == "consent":
-            return self._consent(state, command, arg)
-        return self._ready(state, command, arg, msg)
+            return self._consent(state, command, arg, now)
+        return self._ready(state, command, arg, msg, now)
 
     # ---- understanding the message ----------------------------------------------------
     def _interpret(self, state: State, msg: Inbound) -> tuple[str | None, str | None]:
@@ -261,7 +263,9 @@ class Conversation:
         )
         return self._with_options(replace(state, step="consent"), [*before, notice])
 
-    def _consent(self, state: State, command: str | None, arg: str | None) -> Outcome:
+    def _consent(
+        self, state: State, command: str | None, arg: str | None, now: datetime
+    ) -> Outcome:
         lang = state.lang or "en"
         if command == "consent":
             if arg != "yes":
@@ -272,14 +276,16 @@ class Conversation:
             replies = [Reply(t(lang, "ready"), (), lang)]
             if state.pending_question:
                 question = state.pending_question
-                out = self._free_text(replace(state, pending_question=None), question)
+                out = self._free_text(replace(state, pending_question=None), question, now)
                 out.replies[:0] = replies
                 return out
             return self._with_options(state, [*replies, self._menu(state)])
         return self._consent_prompt(state, [])
 
     # ---- the ready state ---------------------------------------------------------------
-    def _ready(self, state: State, command: str | None, arg: str | None, msg: Inbound) -> Outcome:
+    def _ready(
+        self, state: State, command: str | None, arg: str | None, msg: Inbound, now: datetime
+    ) -> Outcome:
         lang = state.lang or "en"
         ctx = self._ctx(state)
         if command == "consent":  # a stale consent button
@@ -291,7 +297,7 @@ class Conversation:
         if command == "mydata":
             return Outcome(state, [], [SendMyData()])
         if command == "human":
-            return self._handoff(state, OpenCase("explicit", urgent=False), [])
+            return self._handoff(state, OpenCase("explicit", urgent=False), [], now)
         if command == "none":
             return self._with_options(
                 state,
@@ -331,9 +337,9 @@ class Conversation:
             return Outcome(state, [], [ForwardToCase(text)]) if text else Outcome(state)
         if not is_meaningful(text):
             return self._say(state, "empty_message")
-        return self._free_text(state, text)
+        return self._free_text(state, text, now)
 
-    def _free_text(self, state: State, text: str) -> Outcome:
+    def _free_text(self, state: State, text: str, now: datetime) -> Outcome:
         decision = self.engine.decide(text, lang_hint=state.lang, country=state.country)
         ctx = self._ctx(state)
         replies = render(
@@ -343,16 +349,23 @@ class Conversation:
         if decision.action == Action.ESCALATE:
             urgent = decision.reason == "danger"
             case = OpenCase(decision.reason or "danger", urgent, decision.danger, decision.entry)
-            out = self._handoff(state, case, replies)
+            out = self._handoff(state, case, replies, now)
             out.effects[:0] = effects
             return out
         out = self._with_options(state, replies)
         out.effects.extend(effects)
         return out
 
-    def _handoff(self, state: State, case: OpenCase, before: list[Reply]) -> Outcome:
+    def _handoff(self, state: State, case: OpenCase, before: list[Reply], now: datetime) -> Outcome:
         lang = state.lang or "en"
-        note = Reply(t(lang, "handoff_started", when=t(lang, "handoff_when_office")), (), lang)
+        hours = self.options.office_hours
+        if hours is None or hours.is_open(now):
+            when = t(lang, "handoff_when_office")
+        else:
+            when = t(
+                lang, "handoff_when_later", hours=hours.next_opening(now).strftime("%d.%m. %H:%M")
+            )
+        note = Reply(t(lang, "handoff_started", when=when), (), lang)
         replies = [*before[:1], note, *before[1:]] if case.urgent else [note, *before]
         return Outcome(replace(state, handoff=True, options=()), replies, [case])
 

@@ -14,7 +14,7 @@ import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, select, update
@@ -80,11 +80,13 @@ class Service:
         *,
         secret_key: str,
         retention_days: int = 90,
+        reopen_days: int = 7,
     ) -> None:
         self.sessions = sessions
         self.conversation = conversation
         self.secret_key = secret_key
         self.retention_days = retention_days
+        self.reopen_days = reopen_days
         self._db = sessions.kw["bind"]
         self._dialect = self._db.dialect.name
         self._postgres = self._dialect == "postgresql"
@@ -372,6 +374,11 @@ class Service:
         case = self._current_case(s, contact)
         priority = "urgent" if effect.urgent else "normal"
         if case is None:
+            case = self._recently_resolved(s, contact, now)
+            if case is not None:  # the same person again soon after: reopen, keep the history
+                case.status = "assigned" if case.assignee_id else "new"
+                case.resolved_at = None
+        if case is None:
             case = Case(
                 contact_id=contact.id,
                 status="new",
@@ -400,6 +407,17 @@ class Service:
             priority,
         )
         return case
+
+    def _recently_resolved(self, s: Session, contact: Contact, now: datetime) -> Case | None:
+        since = now - timedelta(days=self.reopen_days)
+        return s.scalars(
+            select(Case)
+            .where(
+                Case.contact_id == contact.id, Case.status == "resolved", Case.resolved_at >= since
+            )
+            .order_by(Case.id.desc())
+            .limit(1)
+        ).first()
 
     def _mydata(self, s: Session, contact: Contact, state: State) -> Reply:
         lang = state.lang or "en"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.errors import SettingsError
 from bot.languages import ALL_CODES
+from bot.officehours import OfficeHours
 
 # name -> (default or None when required/derived, description)
 SETTINGS: dict[str, tuple[str | None, str]] = {
@@ -49,6 +50,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "seconds between two messages to the same chat (provider flood limits)",
     ),
     "BRUG_RUN_WORKER": ("true", "`brug serve` also runs the processor and sender in-process"),
+    "BRUG_OFFICE_HOURS": (
+        "mon-fri 09:00-17:00",
+        "when bridge workers answer, e.g. mon-fri 09:00-17:00",
+    ),
+    "BRUG_TIMEZONE": ("Europe/Amsterdam", "time zone of the office hours"),
+    "BRUG_REOPEN_DAYS": ("7", "a new request within this many days of resolving reopens the case"),
     "PUBLIC_URL": (
         "",
         "public base URL of the service (Twilio signs requests to it; webhooks are set to it)",
@@ -103,6 +110,13 @@ def _float(env: Mapping[str, str], name: str) -> float:
     return value
 
 
+def _int(env: Mapping[str, str], name: str) -> int:
+    raw = _read(env, name) or ""
+    if not raw.isdigit():
+        raise SettingsError(name, f"expected a whole number, got {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -120,6 +134,10 @@ class Settings:
     host: str
     port: int
     retention_days: int = 90
+    office_hours: OfficeHours = field(
+        default_factory=lambda: OfficeHours.parse("mon-fri 09:00-17:00", "Europe/Amsterdam")
+    )
+    reopen_days: int = 7
     send_interval: float = 1.0
     run_worker: bool = True
     public_url: str = ""
@@ -229,6 +247,11 @@ class Settings:
             host=_read(env, "HOST") or "127.0.0.1",
             port=int(port_raw),
             retention_days=int(retention),
+            office_hours=OfficeHours.parse(
+                _read(env, "BRUG_OFFICE_HOURS") or "mon-fri 09:00-17:00",
+                _read(env, "BRUG_TIMEZONE") or "Europe/Amsterdam",
+            ),
+            reopen_days=_int(env, "BRUG_REOPEN_DAYS"),
             send_interval=send_interval,
             run_worker=(_read(env, "BRUG_RUN_WORKER") or "true").lower() in ("1", "true", "yes"),
             public_url=public_url,

@@ -91,6 +91,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         retention_days=settings.retention_days,
         be_fallback_lang=settings.be_fallback_lang,
         languages=settings.languages,
+        office_hours=settings.office_hours,
     )
     conversation = Conversation(engine, options)
     service = Service(
@@ -98,6 +99,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         lambda: conversation,
         secret_key=settings.secret_key,
         retention_days=settings.retention_days,
+        reopen_days=settings.reopen_days,
     )
     transports = (
         deps.transports if deps.transports is not None else build_transports(settings, deps.clock)
