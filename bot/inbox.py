@@ -18,7 +18,16 @@ from sqlalchemy.orm import Session
 from bot.errors import BrugError
 from bot.messages import Reply
 from bot.service import OPEN_CASE, Service
-from bot.storage.models import AuditLog, Case, CaseNote, Contact, Message, Outbox, Staff
+from bot.storage.models import (
+    AuditLog,
+    Case,
+    CaseNote,
+    Contact,
+    Message,
+    Outbox,
+    QuestionLog,
+    Staff,
+)
 
 ROLES = ("worker", "admin")
 MAX_FAILURES = 5
@@ -176,6 +185,7 @@ def list_cases(
 
 @dataclass(frozen=True)
 class TranscriptLine:
+    id: int
     direction: str
     author: str
     text: str
@@ -199,6 +209,7 @@ def transcript(s: Session, case: Case, limit: int = 100) -> list[TranscriptLine]
     ).all()
     return [
         TranscriptLine(
+            m.id,
             m.direction,
             m.author,
             m.text,
@@ -273,10 +284,32 @@ def reply(
     return row
 
 
-def resolve(
-    s: Session, staff: Staff, case: Case, now: datetime, *, back_to_bot: bool = True
+def suggest_as_knowledge(
+    s: Session, staff: Staff, case: Case, message_id: int, now: datetime
 ) -> None:
-    """Mark resolved; the user's messages go to the bot again."""
+    """Put a user's question in the admins' queue as a candidate entry or phrasing."""
+    message = s.get(Message, message_id)
+    if message is None or message.contact_id != case.contact_id or message.direction != "in":
+        raise AccessDenied("no such message in this case")
+    s.add(
+        QuestionLog(
+            text=message.text[:1000],
+            lang=message.lang or case.lang or "en",
+            country=case.country,
+            action="suggested",
+            candidates=list(message.candidates or []),
+            contact_id=None,
+            status="suggested",
+            created_at=now,
+        )
+    )
+    audit(s, now, staff, "case.suggest", str(case.id))
+
+
+def resolve(
+    s: Session, staff: Staff | None, case: Case, now: datetime, *, back_to_bot: bool = True
+) -> None:
+    """Mark resolved; the user's messages go to the bot again. ``staff`` None: the system."""
     case.status, case.resolved_at, case.updated_at = "resolved", now, now
     contact = s.get(Contact, case.contact_id)
     if contact is not None and back_to_bot:

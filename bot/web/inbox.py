@@ -216,6 +216,10 @@ def routes(
                             inbox.add_note(s, staff, case, form.get("text", ""), now)
                         elif kind == "resolve":
                             inbox.resolve(s, staff, case, now)
+                        elif kind == "suggest":
+                            inbox.suggest_as_knowledge(
+                                s, staff, case, int(form.get("message", "0") or 0), now
+                            )
                     except inbox.AccessDenied:
                         return "missing"
                     except BrugError as exc:
@@ -242,7 +246,7 @@ def routes(
         Route("/inbox/case/{case_id:int}", case_view),
         *[
             Route(f"/inbox/case/{{case_id:int}}/{kind}", action(kind), methods=["POST"])
-            for kind in ("assign", "reply", "note", "resolve")
+            for kind in ("assign", "reply", "note", "resolve", "suggest")
         ],
     ]
 

@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import select
 
 from bot.inbox import add_staff
-from bot.storage.models import AuditLog, Case
+from bot.storage.models import AuditLog, Case, QuestionLog
 from tests.channels.conftest import run
 from tests.channels.test_journeys import Channel
 
@@ -85,11 +85,22 @@ def test_krystyna_sees_the_urgent_case_assigns_it_and_her_reply_reaches_telegram
             assert harness.telegram.named("sendMessage")[-1]["text"] == "Dzień dobry, tu Krystyna."
             page = await staff.get("/inbox/case/1")
             assert "Dzień dobry, tu Krystyna." in page.text and ">sent<" in page.text
+            message_id = re.findall(r'name="message" value="(\d+)"', page.text)[-1]
+            res = await staff.post(
+                "/inbox/case/1/suggest", data={"csrf": token, "message": message_id}
+            )
+            assert res.status_code == 303
         with harness.app.state.service.sessions() as s:
             case = s.scalars(select(Case)).one()
             assert case.status == "waiting" and case.first_reply_at is not None
             actions = [a.action for a in s.scalars(select(AuditLog).order_by(AuditLog.id)).all()]
-            assert {"login", "case.view", "case.assign", "case.reply"} <= set(actions)
+            assert {"login", "case.view", "case.assign", "case.reply", "case.suggest"} <= set(
+                actions
+            )
+            suggestion = s.scalars(
+                select(QuestionLog).where(QuestionLog.status == "suggested")
+            ).one()
+            assert "prosze pomoc" in suggestion.text and suggestion.contact_id is None
 
     run(scenario(), harness)
 
