@@ -17,7 +17,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation import (
@@ -422,11 +422,14 @@ class Service:
     def _mydata(self, s: Session, contact: Contact, state: State) -> Reply:
         lang = state.lang or "en"
         messages = (
-            s.scalar(select(_count()).select_from(Message).where(Message.contact_id == contact.id))
+            s.scalar(
+                select(func.count()).select_from(Message).where(Message.contact_id == contact.id)
+            )
             or 0
         )
         cases = (
-            s.scalar(select(_count()).select_from(Case).where(Case.contact_id == contact.id)) or 0
+            s.scalar(select(func.count()).select_from(Case).where(Case.contact_id == contact.id))
+            or 0
         )
         text = t(
             lang,
@@ -497,9 +500,3 @@ def _insert_for(dialect: str) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite
 
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
-
-
-def _count():  # type: ignore[no-untyped-def]
-    from sqlalchemy import func
-
-    return func.count()

@@ -150,7 +150,7 @@ class Settings:
     twilio_from: str = ""
     twilio_base_url: str = "https://api.twilio.com"
     twilio_templates: dict[str, str] = field(default_factory=dict)
-    extra: dict[str, str] = field(default_factory=dict)
+    unknown: tuple[str, ...] = ()  # BRUG_/TELEGRAM_/TWILIO_ variables that are no setting (typos?)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -266,11 +266,15 @@ class Settings:
                 "/"
             ),
             twilio_templates=templates,
-            extra={
-                k: v
-                for k, v in env.items()
-                if k not in known and k.startswith(("BRUG_", "TELEGRAM_", "TWILIO_"))
-            },
+            unknown=tuple(
+                sorted(
+                    k
+                    for k in env
+                    if k not in known
+                    and k.startswith(("BRUG_", "TELEGRAM_", "TWILIO_"))
+                    and not k.startswith("BRUG_TEST_")
+                )
+            ),
         )
 
 

@@ -41,3 +41,8 @@ def test_production_requires_a_secret_key_which_may_come_from_a_file(tmp_path):
     key.write_text("s3cret\n")
     s = Settings.from_env({"BRUG_ENV": "production", "SECRET_KEY_FILE": str(key)})
     assert s.secret_key == "s3cret"
+
+
+def test_an_unknown_setting_is_reported_so_a_typo_does_not_go_unnoticed(tmp_path):
+    s = Settings.from_env({"BRUG_DATA_DIR": str(tmp_path), "BRUG_RETENSION_DAYS": "30"})
+    assert s.unknown == ("BRUG_RETENSION_DAYS",)

@@ -80,6 +80,10 @@ def build_transports(settings: Settings, clock: Callable[[], datetime]) -> dict[
 
 def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     deps = deps or Deps()
+    for name in settings.unknown:
+        logger.warning(
+            "%s is not a Brug setting (a typo?); see the README's configuration table", name
+        )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     db = make_engine(settings.database_url)
     if deps.migrate:

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -249,8 +248,3 @@ def routes(
             for kind in ("assign", "reply", "note", "resolve", "suggest")
         ],
     ]
-
-
-def staff_count(service: Service) -> int:
-    with service.sessions() as s:
-        return len(s.scalars(select(Staff.id)).all())

@@ -68,8 +68,6 @@ def test_two_processors_handle_every_event_once_in_order_per_user(database_url, 
                 "telegram", str(9000 + user), text, NOW + timedelta(seconds=i), payload=payload
             )
             assert services[0].ingest(msg, f"{user}-{i}")
-    import asyncio  # noqa: F401  (services are synchronous; threads stand in for processes)
-
     run_in_threads(2, lambda: [s.process_pending(NOW, limit=1000) for s in services])
     for s in services:
         s.process_pending(NOW, limit=1000)
