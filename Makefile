@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint typecheck unit system-deps bench clean
+.PHONY: install install-translate run test lint typecheck unit system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# the optional translation extra: argostranslate pulls stanza and torch; install the CPU build
+# of torch first (with no torch present pip would pick a multi-GB CUDA build)
+TSTAMP := $(VENV)/.translate-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+$(TSTAMP): $(STAMP)
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev,translate]'
+	rm -f $(VENV)/.translate-*
+	touch $(TSTAMP)
+
+install-translate: $(TSTAMP)
 
 ## make run: set up, migrate the SQLite database, import knowledge/, start the service
 run: install
@@ -34,7 +45,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install system-deps
+unit: install-translate system-deps
 	$(BIN)/pytest
 
 ## make test: set up, then ruff, mypy and the whole pytest suite (SQLite and a real PostgreSQL)

@@ -333,6 +333,69 @@ def worker(
     asyncio.run(main())
 
 
+translate_app = typer.Typer(
+    help="Machine translation models (the optional `translate` extra).", no_args_is_help=True
+)
+app.add_typer(translate_app, name="translate")
+
+
+def _translator():  # type: ignore[no-untyped-def]
+    from bot.translate import ArgosTranslator
+
+    settings = _settings()
+    try:
+        return ArgosTranslator(settings.translation_dir)
+    except ImportError:
+        err.print("[red]error:[/red] argostranslate is not installed: pip install '.[translate]'")
+        raise typer.Exit(1) from None
+
+
+@translate_app.command("list")
+def translate_list() -> None:
+    """The installed language pairs."""
+    pairs = _translator().pairs()
+    for src, dst in pairs:
+        out.print(f"{src} → {dst}")
+    if not pairs:
+        out.print("no translation models installed")
+
+
+@translate_app.command("install")
+def translate_install(
+    archive: Annotated[Path | None, typer.Argument(help="An .argosmodel file.")] = None,
+    from_index: Annotated[
+        str | None,
+        typer.Option(
+            "--from-index",
+            help="Download FROM-TO (e.g. pl-en) from the argos package index (needs the internet).",
+        ),
+    ] = None,
+) -> None:
+    """Install a model from a file (or, online, from the argos index)."""
+    translator = _translator()
+    if archive is not None:
+        if not archive.is_file():
+            err.print(f"[red]error:[/red] no file {archive}")
+            raise typer.Exit(2)
+        translator.install(archive)
+    elif from_index:
+        src, _, dst = from_index.partition("-")
+        import argostranslate.package as package
+
+        package.update_package_index()
+        match = [
+            p for p in package.get_available_packages() if p.from_code == src and p.to_code == dst
+        ]
+        if not match:
+            err.print(f"[red]error:[/red] no {src}→{dst} package in the index")
+            raise typer.Exit(1)
+        translator.install(Path(match[0].download()))
+    else:
+        err.print("[red]error:[/red] give an .argosmodel file or --from-index FROM-TO")
+        raise typer.Exit(2)
+    out.print("installed: " + ", ".join(f"{a}→{b}" for a, b in translator.pairs()))
+
+
 staff_app = typer.Typer(
     help="Staff: bridge workers and admins of the web inbox.", no_args_is_help=True
 )

@@ -50,6 +50,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "seconds between two messages to the same chat (provider flood limits)",
     ),
     "BRUG_RUN_WORKER": ("true", "`brug serve` also runs the processor and sender in-process"),
+    "BRUG_TRANSLATION_DIR": (
+        None,
+        "folder of installed argos-translate models; default BRUG_DATA_DIR/translation",
+    ),
     "BRUG_OFFICE_HOURS": (
         "mon-fri 09:00-17:00",
         "when bridge workers answer, e.g. mon-fri 09:00-17:00",
@@ -138,6 +142,7 @@ class Settings:
         default_factory=lambda: OfficeHours.parse("mon-fri 09:00-17:00", "Europe/Amsterdam")
     )
     reopen_days: int = 7
+    translation_dir: Path = Path("var/translation")
     send_interval: float = 1.0
     run_worker: bool = True
     public_url: str = ""
@@ -252,6 +257,9 @@ class Settings:
                 _read(env, "BRUG_TIMEZONE") or "Europe/Amsterdam",
             ),
             reopen_days=_int(env, "BRUG_REOPEN_DAYS"),
+            translation_dir=Path(
+                _read(env, "BRUG_TRANSLATION_DIR") or str(data_dir / "translation")
+            ),
             send_interval=send_interval,
             run_worker=(_read(env, "BRUG_RUN_WORKER") or "true").lower() in ("1", "true", "yes"),
             public_url=public_url,

@@ -38,6 +38,7 @@ from bot.service import Service
 from bot.settings import Settings
 from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
+from bot.translate import Translator, make_translator
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -52,6 +53,7 @@ class Deps:
     transports: dict[str, Transport] | None = None  # None: built from settings
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     migrate: bool = True
+    translator: Translator | None = None  # None: argos models from BRUG_TRANSLATION_DIR, if any
 
 
 def build_transports(settings: Settings, clock: Callable[[], datetime]) -> dict[str, Transport]:
@@ -234,7 +236,12 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         routes.append(Route("/twilio/status", status, methods=["POST"]))
     from bot.web.inbox import routes as inbox_routes
 
-    routes.extend(inbox_routes(service, engine, templates, deps.clock))
+    translator = (
+        deps.translator
+        if deps.translator is not None
+        else make_translator(settings.translation_dir)
+    )
+    routes.extend(inbox_routes(service, engine, templates, deps.clock, translator))
     routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
     middleware = [
         Middleware(

@@ -25,6 +25,7 @@ from bot.languages import LANGUAGES
 from bot.replies import Context, answer_text
 from bot.service import Service
 from bot.storage.models import Contact, Staff
+from bot.translate import Translator
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -56,8 +57,19 @@ async def _form_with_csrf(request: Request) -> dict[str, str] | None:
     return {k: str(v) for k, v in form.items()}
 
 
+def worker_language(staff: Staff, user_lang: str | None) -> str | None:
+    """The language a worker reads a case in: None when they speak the user's language."""
+    if user_lang in staff.languages:
+        return None
+    return staff.languages[0] if staff.languages else "en"
+
+
 def routes(
-    service: Service, engine: Engine, templates: Jinja2Templates, clock: Callable[[], datetime]
+    service: Service,
+    engine: Engine,
+    templates: Jinja2Templates,
+    clock: Callable[[], datetime],
+    translator: Translator,
 ) -> list[Route]:
     sessions = service.sessions
 
@@ -181,7 +193,34 @@ def routes(
             return RedirectResponse("/inbox/login", status_code=303)
         if data.get("missing"):
             return PlainTextResponse("no such case", status_code=404)
+        return await render_case(request, data, preview=None)
+
+    async def render_case(
+        request: Request, data: dict[str, Any], preview: tuple[str, str] | None
+    ) -> Response:
         case = data["case"]
+        target = worker_language(data["staff"], case.lang)
+        user_lang = case.lang or "en"
+
+        def translate_lines() -> list[str | None]:
+            if target is None or not translator.can(user_lang, target):
+                return [None for _ in data["lines"]]
+            return [
+                translator.translate(m.text, m.lang or user_lang, target)
+                if m.direction == "in" or m.author == "bot"
+                else None
+                for m in data["lines"]
+            ]
+
+        translations = await run_in_threadpool(translate_lines)
+        data = {
+            **data,
+            "translations": translations,
+            "target": target,
+            "can_translate": target is not None and translator.can(target, user_lang),
+            "can_read": target is None or translator.can(user_lang, target),
+            "preview": preview,
+        }
         ctx = Context(
             lang=case.lang or "en",
             country=case.country or engine.default_country,
@@ -192,12 +231,50 @@ def routes(
         canned_texts = {e.id: answer_text(engine.kb, e, ctx)[0] for e in entries}
         return render(request, "inbox/case.html", canned=canned, canned_texts=canned_texts, **data)
 
+    async def preview_reply(request: Request, case_id: int, text: str) -> Response:
+        """Show the worker's draft translated into the user's language, to edit before sending."""
+
+        def load() -> dict[str, Any] | None:
+            with sessions() as s:
+                staff = current(request, s)
+                if staff is None:
+                    return None
+                case = inbox.open_case(s, staff, case_id, clock())
+                contact = s.get(Contact, case.contact_id)
+                assignee = s.get(Staff, case.assignee_id) if case.assignee_id else None
+                data = {
+                    "staff": staff,
+                    "case": case,
+                    "lines": inbox.transcript(s, case),
+                    "notes": inbox.notes(s, case),
+                    "channel": contact.channel if contact else "?",
+                    "user": contact.pseudonym if contact else "?",
+                    "assignee": assignee.name if assignee else None,
+                }
+                s.commit()
+                s.expunge(staff)
+                s.expunge(case)
+                return data
+
+        try:
+            data = await run_in_threadpool(load)
+        except inbox.AccessDenied:
+            return PlainTextResponse("no such case", status_code=404)
+        if data is None:
+            return PlainTextResponse("log in first", status_code=403)
+        user_lang = data["case"].lang or "en"
+        source = worker_language(data["staff"], user_lang) or user_lang
+        translated = await run_in_threadpool(translator.translate, text, source, user_lang)
+        return await render_case(request, data, preview=(text, translated or text))
+
     def action(kind: str) -> Handler:
         async def handle(request: Request) -> Response:
             form = await _form_with_csrf(request)
             if form is None:
                 return PlainTextResponse("invalid form token: reload the page", status_code=403)
             case_id = int(request.path_params["case_id"])
+            if kind == "reply" and form.get("action") == "preview":
+                return await preview_reply(request, case_id, form.get("text", ""))
 
             def apply() -> str | None:
                 with sessions() as s:
