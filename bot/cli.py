@@ -414,6 +414,9 @@ def staff_add(
     password_file: Annotated[
         Path | None, typer.Option(help="Read the password from this file.")
     ] = None,
+    telegram_id: Annotated[
+        str | None, typer.Option(help="Their Telegram user id, to act in the staff group.")
+    ] = None,
 ) -> None:
     """Create a staff account (the first admin too). Asks for the password unless --password-file."""
     from sqlalchemy.orm import sessionmaker
@@ -431,7 +434,7 @@ def staff_add(
     upgrade(engine)
     try:
         with session_scope(sessionmaker(engine)) as s:
-            add_staff(
+            staff = add_staff(
                 s,
                 username=username,
                 name=name or username,
@@ -441,6 +444,7 @@ def staff_add(
                 municipalities=[m.strip() for m in municipalities.split(",") if m.strip()],
                 now=datetime.now(UTC),
             )
+            staff.telegram_id = telegram_id
     except BrugError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.errors import BrugError
-from bot.messages import Reply
+from bot.messages import Inbound, Reply
 from bot.service import OPEN_CASE, Service
 from bot.storage.models import (
     AuditLog,
@@ -316,3 +316,49 @@ def resolve(
         contact.handoff = False
         contact.state = {**contact.state, "handoff": False}
     audit(s, now, staff, "case.resolve", str(case.id))
+
+
+# ---- the Telegram staff group ---------------------------------------------------------------
+
+
+def handle_staff_message(service: Service, s: Session, msg: Inbound, now: datetime) -> list[Reply]:
+    """A message or button press in the staff group. Only registered staff (linked Telegram id) act:
+    "Claim" assigns the case; a reply to the bot's post about a case goes to that user exactly
+    as if typed in the web inbox."""
+    from_id = msg.meta.get("from_id")
+    staff = (
+        s.scalar(select(Staff).where(Staff.telegram_id == from_id, Staff.active.is_(True)))
+        if from_id
+        else None
+    )
+    if staff is None:
+        return []
+    if msg.payload and msg.payload.startswith("claim:") and msg.payload[6:].isdigit():
+        case = s.get(Case, int(msg.payload[6:]))
+        if case is None:
+            return []
+        assign(s, staff, case, now)
+        return [Reply(f"Case #{case.id} claimed by {staff.name}.", (), "en")]
+    reply_to = msg.meta.get("reply_to")
+    if reply_to and msg.text.strip():
+        post = s.scalar(
+            select(Outbox)
+            .join(Contact, Contact.id == Outbox.contact_id)
+            .where(
+                Contact.channel == msg.channel,
+                Contact.external_id == msg.user_ref,
+                Outbox.provider_id == reply_to,
+                Outbox.case_id.is_not(None),
+            )
+        )
+        case = s.get(Case, post.case_id) if post is not None and post.case_id is not None else None
+        if case is None:
+            return []
+        try:
+            reply(s, service, staff, case, msg.text, now)
+        except AccessDenied:
+            return [
+                Reply(f"Case #{case.id}: the user erased their data; nothing was sent.", (), "en")
+            ]
+        return [Reply(f"✓ Sent to case #{case.id}.", (), "en")]
+    return []

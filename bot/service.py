@@ -81,12 +81,16 @@ class Service:
         secret_key: str,
         retention_days: int = 90,
         reopen_days: int = 7,
+        staff_chat: tuple[str, str] | None = None,
+        on_staff_message: Callable[[Session, Inbound, datetime], list[Reply]] | None = None,
     ) -> None:
         self.sessions = sessions
         self.conversation = conversation
         self.secret_key = secret_key
         self.retention_days = retention_days
         self.reopen_days = reopen_days
+        self.staff_chat = staff_chat  # (channel, chat id) of the bridge workers' group, if any
+        self.on_staff_message = on_staff_message
         self._db = sessions.kw["bind"]
         self._dialect = self._db.dialect.name
         self._postgres = self._dialect == "postgresql"
@@ -183,6 +187,11 @@ class Service:
     ) -> Outcome | None:
         msg = inbound_from_data(event.payload)
         contact = self._contact(s, msg, now)
+        if self.staff_chat is not None and (msg.channel, msg.user_ref) == self.staff_chat:
+            replies = self.on_staff_message(s, msg, now) if self.on_staff_message else []
+            for reply in replies:
+                self.enqueue(s, contact, reply, now, author="bot", transcript=False)
+            return None
         state = State(**{**contact.state, "options": tuple(contact.state.get("options", ()))})
         outcome = self.conversation().step(state, msg, now)
         contact.last_inbound_at = msg.received_at
@@ -393,6 +402,8 @@ class Service:
                 updated_at=now,
             )
             s.add(case)
+            s.flush()
+            self._post_to_staff(s, case, contact, now)
         else:
             if effect.urgent:
                 case.priority = "urgent"
@@ -407,6 +418,50 @@ class Service:
             priority,
         )
         return case
+
+    def _post_to_staff(self, s: Session, case: Case, contact: Contact, now: datetime) -> None:
+        """A new case in the bridge workers' group, with a claim button (their own language: en)."""
+        if self.staff_chat is None:
+            return
+        channel, chat = self.staff_chat
+        group = s.scalars(
+            select(Contact).where(Contact.channel == channel, Contact.external_id == chat)
+        ).first()
+        if group is None:
+            group = Contact(
+                channel=channel,
+                external_id=chat,
+                pseudonym="staff-group",
+                state={},
+                created_at=now,
+                handoff=False,
+                unreachable=False,
+            )
+            s.add(group)
+            s.flush()
+        last = s.scalars(
+            select(Message.text)
+            .where(Message.contact_id == contact.id, Message.direction == "in")
+            .order_by(Message.id.desc())
+            .limit(1)
+        ).first()
+        place = " · ".join(x for x in (case.lang, case.country, case.municipality) if x)
+        text = (
+            f"{'🚨 URGENT ' if case.priority == 'urgent' else ''}New case #{case.id} · {place} · "
+            f"{case.reason}{f' ({case.danger})' if case.danger else ''} · user {contact.pseudonym}"
+        )
+        if last:
+            text += f"\n\n{last[:500]}"
+        text += "\n\nReply to this message to answer the user."
+        row = self.enqueue(
+            s,
+            group,
+            Reply(text, (Button("Claim", f"claim:{case.id}"),), "en"),
+            now,
+            author="bot",
+            transcript=False,
+        )
+        row.case_id = case.id
 
     def _recently_resolved(self, s: Session, contact: Contact, now: datetime) -> Case | None:
         since = now - timedelta(days=self.reopen_days)

@@ -74,6 +74,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "https://api.telegram.org/bot",
         "Bot API base URL (a self-hosted server or a local fake)",
     ),
+    "TELEGRAM_STAFF_CHAT_ID": (
+        "",
+        "Telegram group of bridge workers: new cases are posted there (optional)",
+    ),
     "TWILIO_ACCOUNT_SID": ("", "Twilio account SID; WhatsApp is off when empty"),
     "TWILIO_AUTH_TOKEN": ("", "Twilio auth token: signs webhooks, authenticates REST calls"),
     "TWILIO_WHATSAPP_FROM": ("", "the bot's WhatsApp sender, e.g. whatsapp:+3197010000000"),
@@ -150,6 +154,7 @@ class Settings:
     telegram_secret: str = ""
     telegram_mode: str = "webhook"
     telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_staff_chat: str = ""
     twilio_sid: str = ""
     twilio_token: str = ""
     twilio_from: str = ""
@@ -267,6 +272,7 @@ class Settings:
             telegram_secret=telegram_secret,
             telegram_mode=telegram_mode,
             telegram_base_url=_read(env, "TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",
+            telegram_staff_chat=_read(env, "TELEGRAM_STAFF_CHAT_ID") or "",
             twilio_sid=twilio_sid,
             twilio_token=twilio_token,
             twilio_from=_read(env, "TWILIO_WHATSAPP_FROM") or "",

@@ -182,6 +182,9 @@ class Outbox(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     provider_id: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     error: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    case_id: Mapped[int | None] = mapped_column(
+        Integer, nullable=True
+    )  # a post about a case (staff group)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

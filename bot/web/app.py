@@ -106,6 +106,14 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         secret_key=settings.secret_key,
         retention_days=settings.retention_days,
         reopen_days=settings.reopen_days,
+        staff_chat=("telegram", settings.telegram_staff_chat)
+        if settings.telegram_token and settings.telegram_staff_chat
+        else None,
+    )
+    from bot import inbox as inbox_actions
+
+    service.on_staff_message = lambda s, msg, now: inbox_actions.handle_staff_message(
+        service, s, msg, now
     )
     transports = (
         deps.transports if deps.transports is not None else build_transports(settings, deps.clock)
@@ -222,7 +230,13 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         routes.append(
             Route(
                 "/telegram/webhook",
-                telegram_endpoint(service, settings.telegram_secret, wake.set, deps.clock),
+                telegram_endpoint(
+                    service,
+                    settings.telegram_secret,
+                    wake.set,
+                    deps.clock,
+                    settings.telegram_staff_chat,
+                ),
                 methods=["POST"],
             )
         )

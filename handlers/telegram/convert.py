@@ -19,8 +19,11 @@ class BadUpdate(ValueError):
     """The payload is not a Telegram update we can read."""
 
 
-def to_inbound(data: Any, now: datetime) -> tuple[str, Inbound] | None:
-    """(dedup key, inbound) for a text message or a button press; None for other update kinds."""
+def to_inbound(data: Any, now: datetime, staff_chat: str = "") -> tuple[str, Inbound] | None:
+    """(dedup key, inbound) for a text message or a button press; None for other update kinds.
+
+    Private chats are users; the configured staff group is bridge workers (``meta`` then
+    carries who wrote and which bot message they replied to). Other groups are ignored."""
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         raise BadUpdate("not a Telegram update")
     try:
@@ -39,11 +42,23 @@ def to_inbound(data: Any, now: datetime) -> tuple[str, Inbound] | None:
             payload=q.data or "",
             external_id=q.id,
             locale_hint=q.from_user.language_code,
-            meta={"callback_query_id": q.id},
+            meta={"callback_query_id": q.id, "from_id": str(q.from_user.id)},
         )
     message = update.message
-    if message is None or message.chat.type != "private":
+    if message is None:
         return None
+    if message.chat.type != "private":
+        if not staff_chat or str(message.chat.id) != staff_chat or message.from_user is None:
+            return None
+        reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+        return key, Inbound(
+            CHANNEL,
+            staff_chat,
+            message.text or "",
+            now,
+            external_id=str(message.message_id),
+            meta={"from_id": str(message.from_user.id), "reply_to": str(reply_to or "")},
+        )
     text = message.text or message.caption or ""
     lang = message.from_user.language_code if message.from_user else None
     return key, Inbound(

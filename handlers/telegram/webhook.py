@@ -19,7 +19,11 @@ MAX_BODY = 1024 * 1024
 
 
 def make_endpoint(
-    service: Service, secret: str, notify: Callable[[], None], clock: Callable[[], datetime]
+    service: Service,
+    secret: str,
+    notify: Callable[[], None],
+    clock: Callable[[], datetime],
+    staff_chat: str = "",
 ) -> Callable[[Request], Awaitable[Response]]:
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get("x-telegram-bot-api-secret-token", "")
@@ -30,7 +34,7 @@ def make_endpoint(
             return JSONResponse({"error": "too large"}, status_code=413)
         try:
             data = json.loads(body)
-            item = to_inbound(data, clock())
+            item = to_inbound(data, clock(), staff_chat)
         except (json.JSONDecodeError, UnicodeDecodeError, BadUpdate) as exc:
             return JSONResponse({"error": str(exc)[:200]}, status_code=400)
         if item is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,9 +66,8 @@ class Harness:
         return await client.post(path, data=form, headers=headers)
 
 
-@pytest.fixture
-def harness(tmp_path: Path, engine, request) -> Iterator[Harness]:
-    db_url = getattr(request, "param", None)
+@contextmanager
+def build_harness(tmp_path: Path, engine: Any, **extra_env: str) -> Iterator[Harness]:
     tg, tw = Recorder(), Recorder()
     with serve(fake_telegram_app(tg)) as tg_url, serve(fake_twilio_app(tw)) as tw_url:
         env = {
@@ -82,13 +82,19 @@ def harness(tmp_path: Path, engine, request) -> Iterator[Harness]:
             "BRUG_RUN_WORKER": "false",
             "BRUG_SEND_INTERVAL": "0",
             "TWILIO_TEMPLATE_SIDS": "en=HX0000000000000000000000000000000e,pl=HX000000000000000000000000000000pl",
+            **extra_env,
         }
-        if db_url:
-            env["DATABASE_URL"] = db_url
         h = Harness(None, tg, tw, datetime.now(UTC))
         settings = make_settings(tmp_path, **env)
         h.app = create_app(settings, Deps(engine=engine, clock=lambda: h.now))
         h.app.state.sender.per_second = 0
+        yield h
+
+
+@pytest.fixture
+def harness(tmp_path: Path, engine: Any, request: pytest.FixtureRequest) -> Iterator[Harness]:
+    db_url = getattr(request, "param", None)
+    with build_harness(tmp_path, engine, **({"DATABASE_URL": db_url} if db_url else {})) as h:
         yield h
 
 
