@@ -160,39 +160,37 @@ def routes(
             languages=[(c, n) for c, (n, _) in LANGUAGES.items()],
         )
 
+    def load_case(request: Request, case_id: int) -> dict[str, Any] | None:
+        """Everything the case page shows, read in one session (None: not logged in).
+        Raises AccessDenied for a case that does not exist."""
+        with sessions() as s:
+            staff = current(request, s)
+            if staff is None:
+                return None
+            case = inbox.open_case(s, staff, case_id, clock())
+            contact = s.get(Contact, case.contact_id)
+            assignee = s.get(Staff, case.assignee_id) if case.assignee_id else None
+            data = {
+                "staff": staff,
+                "case": case,
+                "lines": inbox.transcript(s, case),
+                "notes": inbox.notes(s, case),
+                "channel": contact.channel if contact else "?",
+                "user": contact.pseudonym if contact else "?",
+                "assignee": assignee.name if assignee else None,
+            }
+            s.commit()
+            for obj in (staff, case):
+                s.expunge(obj)
+            return data
+
     async def case_view(request: Request) -> Response:
-        case_id = int(request.path_params["case_id"])
-
-        def load() -> dict[str, Any] | None:
-            with sessions() as s:
-                staff = current(request, s)
-                if staff is None:
-                    return None
-                try:
-                    case = inbox.open_case(s, staff, case_id, clock())
-                except inbox.AccessDenied:
-                    return {"missing": True}
-                contact = s.get(Contact, case.contact_id)
-                assignee = s.get(Staff, case.assignee_id) if case.assignee_id else None
-                data = {
-                    "staff": staff,
-                    "case": case,
-                    "lines": inbox.transcript(s, case),
-                    "notes": inbox.notes(s, case),
-                    "channel": contact.channel if contact else "?",
-                    "user": contact.pseudonym if contact else "?",
-                    "assignee": assignee.name if assignee else None,
-                }
-                s.commit()
-                for obj in (staff, case):
-                    s.expunge(obj)
-                return data
-
-        data = await run_in_threadpool(load)
+        try:
+            data = await run_in_threadpool(load_case, request, int(request.path_params["case_id"]))
+        except inbox.AccessDenied:
+            return PlainTextResponse("no such case", status_code=404)
         if data is None:
             return RedirectResponse("/inbox/login", status_code=303)
-        if data.get("missing"):
-            return PlainTextResponse("no such case", status_code=404)
         return await render_case(request, data, preview=None)
 
     async def render_case(
@@ -234,30 +232,8 @@ def routes(
     async def preview_reply(request: Request, case_id: int, text: str) -> Response:
         """Show the worker's draft translated into the user's language, to edit before sending."""
 
-        def load() -> dict[str, Any] | None:
-            with sessions() as s:
-                staff = current(request, s)
-                if staff is None:
-                    return None
-                case = inbox.open_case(s, staff, case_id, clock())
-                contact = s.get(Contact, case.contact_id)
-                assignee = s.get(Staff, case.assignee_id) if case.assignee_id else None
-                data = {
-                    "staff": staff,
-                    "case": case,
-                    "lines": inbox.transcript(s, case),
-                    "notes": inbox.notes(s, case),
-                    "channel": contact.channel if contact else "?",
-                    "user": contact.pseudonym if contact else "?",
-                    "assignee": assignee.name if assignee else None,
-                }
-                s.commit()
-                s.expunge(staff)
-                s.expunge(case)
-                return data
-
         try:
-            data = await run_in_threadpool(load)
+            data = await run_in_threadpool(load_case, request, case_id)
         except inbox.AccessDenied:
             return PlainTextResponse("no such case", status_code=404)
         if data is None:
