@@ -67,7 +67,9 @@ class Harness:
 
 
 @contextmanager
-def build_harness(tmp_path: Path, engine: Any, **extra_env: str) -> Iterator[Harness]:
+def build_harness(
+    tmp_path: Path, engine: Any, translator: Any = None, **extra_env: str
+) -> Iterator[Harness]:
     tg, tw = Recorder(), Recorder()
     with serve(fake_telegram_app(tg)) as tg_url, serve(fake_twilio_app(tw)) as tw_url:
         env = {
@@ -86,7 +88,9 @@ def build_harness(tmp_path: Path, engine: Any, **extra_env: str) -> Iterator[Har
         }
         h = Harness(None, tg, tw, datetime.now(UTC))
         settings = make_settings(tmp_path, **env)
-        h.app = create_app(settings, Deps(engine=engine, clock=lambda: h.now))
+        h.app = create_app(
+            settings, Deps(engine=engine, clock=lambda: h.now, translator=translator)
+        )
         h.app.state.sender.per_second = 0
         yield h
 

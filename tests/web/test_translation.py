@@ -10,9 +10,8 @@ import pytest
 
 from bot.inbox import add_staff
 from bot.translate import ArgosTranslator, protect, restore
-from bot.web.app import Deps, create_app
 from tests.argos_tiny import build_package
-from tests.channels.conftest import Harness, run
+from tests.channels.conftest import build_harness, run
 from tests.channels.test_journeys import Channel
 from tests.web.test_inbox import PASSWORD, csrf, login
 
@@ -55,27 +54,7 @@ def test_protected_terms_come_back_even_when_a_model_drops_the_marker():
 def test_pieter_reads_a_polish_case_in_dutch_and_previews_his_reply_in_polish(
     tmp_path, engine, translator
 ):
-    from tests.channels.conftest import SECRET, TWILIO_TOKEN  # noqa: F401 - same harness settings
-    from tests.conftest import make_settings
-    from tests.fakes import Recorder, fake_telegram_app, fake_twilio_app, serve
-
-    tg, tw = Recorder(), Recorder()
-    with serve(fake_telegram_app(tg)) as tg_url, serve(fake_twilio_app(tw)):
-        settings = make_settings(
-            tmp_path,
-            TELEGRAM_BOT_TOKEN="1:T",
-            TELEGRAM_WEBHOOK_SECRET=SECRET,
-            TELEGRAM_BASE_URL=f"{tg_url}/bot",
-            BRUG_RUN_WORKER="false",
-            BRUG_SEND_INTERVAL="0",
-        )
-        from datetime import UTC, datetime
-
-        h = Harness(None, tg, tw, datetime.now(UTC))
-        h.app = create_app(
-            settings, Deps(engine=engine, clock=lambda: h.now, translator=translator)
-        )
-        h.app.state.sender.per_second = 0
+    with build_harness(tmp_path, engine, translator=translator) as h:
         with h.app.state.service.sessions() as s:
             add_staff(
                 s,
@@ -120,7 +99,9 @@ def test_pieter_reads_a_polish_case_in_dutch_and_previews_his_reply_in_polish(
                 )
                 assert res.status_code == 303
                 await h.flush()
-                assert tg.named("sendMessage")[-1]["text"].startswith(draft.split("&")[0][:5])
+                assert h.telegram.named("sendMessage")[-1]["text"].startswith(
+                    draft.split("&")[0][:5]
+                )
 
         run(scenario(), h)
 
