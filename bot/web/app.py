@@ -32,6 +32,7 @@ from bot.conversation import Conversation, Options
 from bot.engine import Engine
 from bot.i18n import t
 from bot.languages import LANGUAGES
+from bot.live import LiveKnowledge
 from bot.outbox import Sender, Transport
 from bot.runtime import build_engine, load_knowledge
 from bot.service import Service
@@ -43,6 +44,7 @@ from bot.translate import Translator, make_translator
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024
+KNOWLEDGE_POLL_SECONDS = 2.0
 
 
 @dataclass
@@ -92,17 +94,23 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         upgrade(db)
     sessions = sessionmaker(db, expire_on_commit=False)
     engine = deps.engine or build_engine(settings, load_knowledge(settings))
-    options = Options(
-        municipalities={k: o.country for k, o in engine.kb.overlays.items()},
-        retention_days=settings.retention_days,
-        be_fallback_lang=settings.be_fallback_lang,
-        languages=settings.languages,
-        office_hours=settings.office_hours,
+
+    def make_conversation(current: Engine) -> Conversation:
+        options = Options(
+            municipalities={k: o.country for k, o in current.kb.overlays.items()},
+            retention_days=settings.retention_days,
+            be_fallback_lang=settings.be_fallback_lang,
+            languages=settings.languages,
+            office_hours=settings.office_hours,
+        )
+        return Conversation(current, options)
+
+    live = LiveKnowledge(
+        engine, lambda kb: build_engine(settings, kb), make_conversation, sessionmaker(db)
     )
-    conversation = Conversation(engine, options)
     service = Service(
         sessions,
-        lambda: conversation,
+        lambda: live.conversation,
         secret_key=settings.secret_key,
         retention_days=settings.retention_days,
         reopen_days=settings.reopen_days,
@@ -133,12 +141,22 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             with suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=0.5)
 
+    async def watch_knowledge(stop: asyncio.Event) -> None:
+        """Pick up knowledge edits (any process may make them) without a restart."""
+        while not stop.is_set():
+            try:
+                await run_in_threadpool(live.refresh)
+            except Exception:
+                logger.exception("reloading the knowledge base failed; keeping the current one")
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=KNOWLEDGE_POLL_SECONDS)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        tasks = []
+        tasks = [] if deps.engine is not None else [asyncio.create_task(watch_knowledge(stop))]
         if settings.run_worker:
-            tasks = [
+            tasks += [
                 asyncio.create_task(processor(stop)),
                 asyncio.create_task(sender.run_forever(stop, idle=0.2)),
             ]
@@ -162,7 +180,12 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
 
     async def readyz(request: Request) -> Response:
         return JSONResponse(
-            {"ready": True, "entries": len(engine.kb.entries), "channels": sorted(transports)}
+            {
+                "ready": True,
+                "entries": len(live.engine.kb.entries),
+                "channels": sorted(transports),
+                "knowledge_revision": live.revision,
+            }
         )
 
     async def metrics(request: Request) -> Response:
@@ -203,7 +226,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         country = data.get("country") if data.get("country") in ("NL", "BE") else None
         return JSONResponse(
             ask(
-                engine,
+                live.engine,
                 data["text"],
                 lang=lang,
                 country=country,
@@ -255,7 +278,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         if deps.translator is not None
         else make_translator(settings.translation_dir)
     )
-    routes.extend(inbox_routes(service, engine, templates, deps.clock, translator))
+    routes.extend(inbox_routes(service, lambda: live.engine, templates, deps.clock, translator))
     routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
     middleware = [
         Middleware(
@@ -271,5 +294,6 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     app.state.service = service
     app.state.sender = sender
     app.state.engine = engine
+    app.state.live = live
     app.state.wake = wake
     return app

@@ -66,7 +66,7 @@ def worker_language(staff: Staff, user_lang: str | None) -> str | None:
 
 def routes(
     service: Service,
-    engine: Engine,
+    current_engine: Callable[[], Engine],
     templates: Jinja2Templates,
     clock: Callable[[], datetime],
     translator: Translator,
@@ -219,6 +219,7 @@ def routes(
             "can_read": target is None or translator.can(user_lang, target),
             "preview": preview,
         }
+        engine = current_engine()
         ctx = Context(
             lang=case.lang or "en",
             country=case.country or engine.default_country,
