@@ -60,8 +60,13 @@ def test_a_polish_user_onboards_and_gets_the_brp_answer(server, tmp_path):
         page.goto(f"{server}/chat")
         page.get_by_role("button", name="Polski").click()
         page.get_by_role("button", name="Holandia").click()
-        page.locator(".buttons button").last.wait_for()
-        page.locator("li.bot").last.locator(".buttons button").first.click()  # consent: yes
+        # wait for the privacy notice itself: the country buttons are "last" until it arrives
+        consent = page.get_by_role("button", name="Tak, dalej")
+        consent.wait_for()
+        bot_lines = page.locator("li.bot").count()
+        consent.click()  # consent: yes
+        # ask only once the bot has taken the consent (both are POSTs; order matters)
+        page.locator("li.bot").nth(bot_lines).wait_for()
         page.get_by_label("Your question").fill("gdzie mam sie zameldowac w gemeente i co zabrac")
         page.get_by_role("button", name="Send").click()
         answer = page.locator("li.bot").last
