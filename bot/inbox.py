@@ -29,7 +29,7 @@ from bot.storage.models import (
     Staff,
 )
 
-ROLES = ("worker", "admin")
+ROLES = ("worker", "editor", "admin")  # editor: knowledge and its queue, no staff or user data
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 _hasher = PasswordHasher()

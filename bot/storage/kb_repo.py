@@ -144,12 +144,18 @@ def save_entry(
         if t is None:
             t = KbTranslation(entry_id=entry.id, lang=lang)
             row.translations.append(t)
-        if (t.question, list(t.alternates or []), t.answer, t.status) != (
+        text_changed = (t.question, list(t.alternates or []), t.answer) != (
             tr.question,
             list(tr.alternates),
             tr.answer,
-            tr.status,
-        ):
+        )
+        if text_changed:
+            t.text_changed_at, t.text_changed_by = now, author
+        if tr.status == "reviewed" and (t.status != "reviewed" or text_changed):
+            t.reviewed_at, t.reviewed_by = now, author
+        elif tr.status != "reviewed":
+            t.reviewed_at, t.reviewed_by = None, None
+        if text_changed or t.status != tr.status:
             t.question, t.alternates, t.answer, t.status = (
                 tr.question,
                 list(tr.alternates),

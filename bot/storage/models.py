@@ -54,6 +54,11 @@ class KbTranslation(Base):
     answer: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the review workflow: who last changed the words, who last checked them (and when)
+    text_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    text_changed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reviewed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
     entry: Mapped[KbEntry] = relationship(back_populates="translations")
 
@@ -115,6 +120,7 @@ class Contact(Base):
     handoff: Mapped[bool] = mapped_column(Boolean, default=False)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     last_inbound_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    source: Mapped[str | None] = mapped_column(String(80), nullable=True)  # deep link they came by
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -261,6 +267,17 @@ class DecisionStat(Base):
     entry: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
+class ArrivalStat(Base):
+    """Counts only: one row per person who arrived through a deep link or QR code."""
+
+    __tablename__ = "arrival_stat"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    source: Mapped[str] = mapped_column(String(80), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+
+
 # ---- staff: bridge workers and admins ----------------------------------------------------
 
 
@@ -271,7 +288,7 @@ class Staff(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(10))  # worker | admin
+    role: Mapped[str] = mapped_column(String(10))  # worker | editor | admin
     languages: Mapped[list[Any]] = mapped_column(JSON)
     municipalities: Mapped[list[Any]] = mapped_column(JSON)
     telegram_id: Mapped[str | None] = mapped_column(String(40), nullable=True)

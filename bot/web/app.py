@@ -279,6 +279,12 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         else make_translator(settings.translation_dir)
     )
     routes.extend(inbox_routes(service, lambda: live.engine, templates, deps.clock, translator))
+    from bot.web.admin import AdminContext
+    from bot.web.admin import routes as admin_routes
+
+    routes.extend(
+        admin_routes(AdminContext(settings, service, live, templates, deps.clock, translator))
+    )
     routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
     middleware = [
         Middleware(

@@ -57,6 +57,13 @@ async def _form_with_csrf(request: Request) -> dict[str, str] | None:
     return {k: str(v) for k, v in form.items()}
 
 
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in: only a path on this site (never //elsewhere or a URL)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/inbox"
+
+
 def worker_language(staff: Staff, user_lang: str | None) -> str | None:
     """The language a worker reads a case in: None when they speak the user's language."""
     if user_lang in staff.languages:
@@ -88,7 +95,12 @@ def routes(
         )
 
     async def login_page(request: Request) -> Response:
-        return render(request, "inbox/login.html", staff=None)
+        return render(
+            request,
+            "inbox/login.html",
+            staff=None,
+            next=safe_next(request.query_params.get("next")),
+        )
 
     async def login(request: Request) -> Response:
         form = await _form_with_csrf(request)
@@ -110,11 +122,12 @@ def routes(
                 "inbox/login.html",
                 http_status=401,
                 staff=None,
+                next=safe_next(form.get("next")),
                 error="Wrong username or password, or the account is locked for a while.",
             )
         request.session.clear()  # a fresh session (and CSRF token) after login
         request.session["staff_id"] = staff_id
-        return RedirectResponse("/inbox", status_code=303)
+        return RedirectResponse(safe_next(form.get("next")), status_code=303)
 
     async def logout(request: Request) -> Response:
         if await _form_with_csrf(request) is None:
