@@ -59,6 +59,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "when bridge workers answer, e.g. mon-fri 09:00-17:00",
     ),
     "BRUG_TIMEZONE": ("Europe/Amsterdam", "time zone of the office hours"),
+    "BRUG_REVIEW_SECOND_PERSON": (
+        "false",
+        "a translation edited by one person is marked reviewed only by another",
+    ),
     "BRUG_REOPEN_DAYS": ("7", "a new request within this many days of resolving reopens the case"),
     "PUBLIC_URL": (
         "",
@@ -149,6 +153,7 @@ class Settings:
     translation_dir: Path = Path("var/translation")
     send_interval: float = 1.0
     run_worker: bool = True
+    review_second_person: bool = False
     public_url: str = ""
     telegram_token: str = ""
     telegram_secret: str = ""
@@ -267,6 +272,8 @@ class Settings:
             ),
             send_interval=send_interval,
             run_worker=(_read(env, "BRUG_RUN_WORKER") or "true").lower() in ("1", "true", "yes"),
+            review_second_person=(_read(env, "BRUG_REVIEW_SECOND_PERSON") or "").lower()
+            in ("1", "true", "yes"),
             public_url=public_url,
             telegram_token=telegram_token,
             telegram_secret=telegram_secret,

@@ -109,7 +109,7 @@ def revision(session: Session) -> int:
     return row.revision if row else 0
 
 
-def _bump(session: Session, now: datetime) -> None:
+def bump(session: Session, now: datetime) -> None:
     row = session.get(KbRevision, 1)
     if row is None:
         session.add(KbRevision(id=1, revision=1, changed_at=now))
@@ -175,7 +175,7 @@ def save_entry(
             snapshot=snap,
         )
     )
-    _bump(session, now)
+    bump(session, now)
     return True
 
 
@@ -195,7 +195,7 @@ def delete_entry(session: Session, entry_id: str, *, author: str, now: datetime)
             snapshot=None,
         )
     )
-    _bump(session, now)
+    bump(session, now)
     return True
 
 
@@ -228,5 +228,5 @@ def replace_all(
             )
         )
     session.flush()
-    _bump(session, now)
+    bump(session, now)
     return counts

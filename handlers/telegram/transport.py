@@ -12,7 +12,7 @@ from telegram.request import HTTPXRequest
 from bot.errors import ChannelError
 from bot.messages import Outbound
 from handlers.telegram.convert import keyboard, to_html
-from handlers.text import split_text
+from bot.text import split_text
 
 TEXT_LIMIT = 4096
 

@@ -15,7 +15,7 @@ from twilio.rest import Client
 
 from bot.errors import ChannelError
 from bot.messages import Outbound
-from handlers.text import split_text
+from bot.text import split_text
 from handlers.whatsapp.convert import render
 
 TEXT_LIMIT = 1600

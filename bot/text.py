@@ -1,4 +1,4 @@
-"""Text helpers shared by channel renderers: splitting long messages."""
+"""Splitting long messages the way the channels send them (the admin preview counts parts too)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""What admins do: plain functions over a session, called by the /admin views."""
