@@ -212,6 +212,17 @@ class Service:
                     created_at=msg.received_at,
                 )
             )
+        if msg.payload and msg.payload.startswith("e:") and "none" in state.options:
+            # a did-you-mean option was picked: that question found its answer after all
+            s.execute(
+                update(QuestionLog)
+                .where(
+                    QuestionLog.contact_id == contact.id,
+                    QuestionLog.action == "clarify",
+                    QuestionLog.status == "open",
+                )
+                .values(status="chosen")
+            )
         erase = False
         for effect in outcome.effects:
             if isinstance(effect, EraseUser):
@@ -236,6 +247,8 @@ class Service:
                         created_at=now,
                     )
                 )
+                if not effect.helpful and outcome.state.consented:
+                    self._log_disliked(s, contact, effect.entry, outcome.state, now)
             elif isinstance(effect, SendMyData):
                 outcome.replies.append(self._mydata(s, contact, outcome.state))
         if erase:
@@ -368,6 +381,35 @@ class Service:
                     created_at=now,
                 )
             )
+
+    def _log_disliked(
+        self, s: Session, contact: Contact, entry: str, state: State, now: datetime
+    ) -> None:
+        """A 👎 puts the question that got this answer in the admins' queue."""
+        asked = s.scalars(
+            select(Message)
+            .where(
+                Message.contact_id == contact.id,
+                Message.direction == "in",
+                Message.entry == entry,
+            )
+            .order_by(Message.id.desc())
+            .limit(1)
+        ).first()
+        if asked is None:  # the answer came from a menu, not from a question
+            return
+        s.add(
+            QuestionLog(
+                text=asked.text[:1000],
+                lang=asked.lang or state.lang or "en",
+                country=state.country,
+                action="disliked",
+                candidates=list(asked.candidates or []),
+                contact_id=contact.id,
+                status="open",
+                created_at=now,
+            )
+        )
 
     def _current_case(self, s: Session, contact: Contact) -> Case | None:
         return s.scalars(

@@ -251,6 +251,7 @@ class QuestionLog(Base):
         ForeignKey("contact.id", ondelete="CASCADE"), nullable=True
     )
     status: Mapped[str] = mapped_column(String(12), default="open")
+    english: Mapped[str | None] = mapped_column(Text, nullable=True)  # for grouping, if a model is
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 

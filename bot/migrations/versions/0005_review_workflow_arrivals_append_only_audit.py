@@ -35,6 +35,8 @@ def upgrade() -> None:
     op.execute("UPDATE kb_translation SET reviewed_at = updated_at WHERE status = 'reviewed'")
     with op.batch_alter_table("contact", schema=None) as batch_op:
         batch_op.add_column(sa.Column("source", sa.String(length=80), nullable=True))
+    with op.batch_alter_table("question_log", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("english", sa.Text(), nullable=True))
     op.create_table(
         "arrival_stat",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -71,6 +73,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_arrival_stat_source"))
         batch_op.drop_index(batch_op.f("ix_arrival_stat_day"))
     op.drop_table("arrival_stat")
+    with op.batch_alter_table("question_log", schema=None) as batch_op:
+        batch_op.drop_column("english")
     with op.batch_alter_table("contact", schema=None) as batch_op:
         batch_op.drop_column("source")
     with op.batch_alter_table("kb_translation", schema=None) as batch_op:

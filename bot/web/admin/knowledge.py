@@ -136,6 +136,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         problems: list[str] | None = None,
         warnings: list[str] | None = None,
         http_status: int = 200,
+        prefill: str = "",
     ) -> Response:
         kb, entry, overlays = await run_in_threadpool(load_entry, entry_id)
         if entry is None and entry_id != "new":
@@ -167,6 +168,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             problems=problems or [],
             warnings=warnings or [],
             second_person=second_person,
+            prefill=prefill,
             all_ids=sorted(kb.entries),
             flash=request.query_params.get("flash"),
         )
@@ -501,7 +503,10 @@ def _new_page(ctx: AdminContext, entry_page: Any) -> Any:
         staff = await ctx.who(request, AREA)
         if isinstance(staff, Response):
             return staff
-        return await entry_page(request, staff, "new", "en")
+        # a new entry starts in English (every entry needs it: the fallback language); the
+        # question it came from is shown beside it, to be added as a phrasing afterwards
+        asked = request.query_params.get("asked", "")[:300]
+        return await entry_page(request, staff, "new", "en", prefill=asked)
 
     return new
 
