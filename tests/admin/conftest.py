@@ -47,6 +47,10 @@ def admin_harness(
 ) -> Iterator[Harness]:
     """The harness with the knowledge base imported into its database and the personas."""
     db_url = getattr(request, "param", None)
+    if db_url == "sqlite":
+        db_url = None
+    elif db_url == "postgres":
+        db_url = request.getfixturevalue("postgres_url")
     extra = {"DATABASE_URL": db_url} if db_url else {}
     with build_harness(tmp_path, engine, **extra) as h:
         with h.app.state.service.sessions() as s:
@@ -55,6 +59,7 @@ def admin_harness(
         h.app.state.live.revision = h.app.state.live._read_revision()
         add_personas(h)
         yield h
+        h.app.state.service.sessions.kw["bind"].dispose()  # the app's lifespan did not run
 
 
 def csrf(page: httpx.Response) -> str:

@@ -8,6 +8,7 @@ import zipfile
 from datetime import timedelta
 from urllib.parse import unquote
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.models import AuditLog, KbVersion
@@ -127,6 +128,7 @@ def test_a_revert_brings_back_the_old_text(admin_harness):
     run(scenario(), admin_harness)
 
 
+@pytest.mark.parametrize("admin_harness", ["sqlite", "postgres"], indirect=True)
 def test_changing_the_english_text_makes_reviewed_translations_stale(admin_harness):
     async def scenario():
         async with admin_harness.client() as client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from bot.admin import unanswered as queue
@@ -101,6 +102,7 @@ def test_fallbacks_and_thumbs_down_land_in_the_queue_and_a_picked_did_you_mean_d
     run(scenario(), admin_harness)
 
 
+@pytest.mark.parametrize("admin_harness", ["sqlite", "postgres"], indirect=True)
 def test_adding_a_romanian_question_as_a_phrasing_makes_the_bot_answer_it(admin_harness):
     async def scenario():
         async with admin_harness.client() as c:
