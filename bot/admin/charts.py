@@ -68,7 +68,9 @@ def nice_ceiling(value: float) -> float:
 
 
 def colours(keys: Sequence[str]) -> dict[str, str]:
-    return {k: PALETTE[i] if i < len(PALETTE) else OTHER for i, k in enumerate(keys)}
+    return {
+        k: PALETTE[i] if i < len(PALETTE) and k != "other" else OTHER for i, k in enumerate(keys)
+    }
 
 
 def _fold(series: Mapping[str, Sequence[int]]) -> dict[str, list[int]]:
