@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -259,9 +260,13 @@ class DecisionStat(Base):
     """Counts only (no personal data): one row per handled message, for analytics."""
 
     __tablename__ = "decision_stat"
+    # covers the stats page's queries: a range of days, counted by everything else
+    __table_args__ = (
+        Index("ix_decision_stat_report", "day", "lang", "channel", "action", "entry"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
+    day: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(20))
     lang: Mapped[str] = mapped_column(String(8))
     action: Mapped[str] = mapped_column(String(10))
