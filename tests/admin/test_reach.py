@@ -28,12 +28,16 @@ A4 = (595.28, 841.89)  # points
 
 
 @pytest.fixture
-def reach(tmp_path: Path, engine: Any) -> Iterator[Harness]:
+def reach(tmp_path: Path, engine: Any, request: pytest.FixtureRequest) -> Iterator[Harness]:
     """The real app with the bot's Telegram username set, and the personas (the municipalities
-    come from the shipped knowledge base's overlays)."""
-    with build_harness(tmp_path, engine, TELEGRAM_BOT_USERNAME=f"@{BOT}") as h:
+    come from the shipped knowledge base's overlays). SQLite, or PostgreSQL when asked."""
+    extra = {"TELEGRAM_BOT_USERNAME": f"@{BOT}"}
+    if getattr(request, "param", "sqlite") == "postgres":
+        extra["DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    with build_harness(tmp_path, engine, **extra) as h:
         add_personas(h)
         yield h
+        h.app.state.service.sessions.kw["bind"].dispose()
 
 
 def get(h: Harness, path: str, user: str | None = "eddie"):
@@ -164,6 +168,9 @@ def test_a_worker_may_not_and_a_stranger_is_sent_to_log_in(reach):
     assert [r.status_code for r in get_all(reach, AREA_PATHS, user="ada")] == [200] * 3
 
 
+@pytest.mark.parametrize(
+    "reach", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 def test_arrivals_are_counted_per_link_for_30_days_and_all_time(reach):
     with reach.app.state.service.sessions() as s:
         old = reach.now.date() - timedelta(days=40)

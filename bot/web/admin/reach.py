@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
@@ -108,25 +109,12 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             new=new,
         )
 
-    async def page(request: Request) -> Response:
-        staff = await ctx.who(request, AREA)
-        if isinstance(staff, Response):
-            return staff
-        known = municipalities()
-        error = flash = None
-        made: LinkCode | None = None
-        chosen = request.query_params.get("municipality")
-        org = request.query_params.get("org")
-        if chosen is not None or org is not None:
-            try:
-                made = make_code(chosen or "", org or "", known)
-                flash = (
-                    f"Link code {made.code}: copy the links or download the QR codes and "
-                    "posters now — the row stays on this page once someone arrived through it."
-                )
-            except CodeError as exc:
-                error = str(exc)
-        counts = await run_in_threadpool(arrival_counts, ctx, ctx.clock().date())
+    def tables(
+        known: dict[str, tuple[str, str]], made: LinkCode | None
+    ) -> tuple[list[dict[str, Any]], list[tuple[str, Counts]]]:
+        """Per municipality its own code, the organisation codes with arrivals and the one just
+        made; then the codes whose municipality is gone. (QR drawing is slow: off the loop.)"""
+        counts = arrival_counts(ctx, ctx.clock().date())
         groups = []
         for key, (name, country) in sorted(known.items(), key=lambda kv: kv[1][0].casefold()):
             codes = {key: LinkCode(key)}
@@ -145,6 +133,27 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             ((source, c) for source, c in counts.items() if parse_code(source, known) is None),
             key=lambda item: item[0],
         )
+        return groups, orphans
+
+    async def page(request: Request) -> Response:
+        staff = await ctx.who(request, AREA)
+        if isinstance(staff, Response):
+            return staff
+        known = municipalities()
+        error = flash = None
+        made: LinkCode | None = None
+        chosen = request.query_params.get("municipality")
+        org = request.query_params.get("org")
+        if chosen is not None or org is not None:
+            try:
+                made = make_code(chosen or "", org or "", known)
+                flash = (
+                    f"Link code {made.code}: copy the links or download the QR codes and "
+                    "posters now — the row stays on this page once someone arrived through it."
+                )
+            except CodeError as exc:
+                error = str(exc)
+        groups, orphans = await run_in_threadpool(tables, known, made)
         return ctx.render(
             request,
             "admin/reach.html",
@@ -184,8 +193,10 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         filename = f"brug-{link.code}-{channel}{'-' + lang if channel == 'whatsapp' else ''}"
         headers = {"Content-Disposition": f'attachment; filename="{filename}.{kind}"'}
         if kind == "png":
-            return Response(qr_png(url), media_type="image/png", headers=headers)
-        return Response(qr_svg(url), media_type="image/svg+xml", headers=headers)
+            png = await run_in_threadpool(qr_png, url)
+            return Response(png, media_type="image/png", headers=headers)
+        svg = await run_in_threadpool(qr_svg, url)
+        return Response(svg, media_type="image/svg+xml", headers=headers)
 
     async def poster(request: Request) -> Response:
         staff = await ctx.who(request, AREA)
