@@ -19,6 +19,7 @@ from bot.languages import LANGUAGES, native_name
 from bot.messages import Action, Button, Decision, Inbound, Reply
 from bot.normalize import is_meaningful
 from bot.officehours import OfficeHours
+from bot.reach import find_marked, parse_code, prefill_language, strip_marked
 from bot.replies import Context, render, render_entry
 
 COMMANDS = ("start", "menu", "language", "country", "human", "delete", "help", "mydata")
@@ -75,7 +76,14 @@ class SendMyData:
     pass
 
 
-Effect = RecordDecision | OpenCase | ForwardToCase | SaveFeedback | EraseUser | SendMyData
+@dataclass(frozen=True)
+class Arrived:
+    """A new person came by a link or QR code (``code``: see ``bot.reach``)."""
+
+    code: str
+
+
+Effect = RecordDecision | OpenCase | ForwardToCase | SaveFeedback | EraseUser | SendMyData | Arrived
 
 
 @dataclass
@@ -145,6 +153,9 @@ class Conversation:
             word = word.split("@", 1)[0].casefold()
             if word in COMMANDS:
                 return word, rest.strip() or None
+        link = find_marked(text, self.options.municipalities)
+        if link is not None:  # a link's prefilled first message (WhatsApp), maybe sent again
+            return "start", link.code
         folded = text.casefold().strip(" !?.")
         if folded and len(folded) <= 20:
             for command, words in keywords(state.lang or "en").items():
@@ -164,9 +175,22 @@ class Conversation:
         for token in [start_arg or "", *re.findall(r"[a-z0-9-]+", text.casefold())]:
             if token in self.options.municipalities:
                 municipality, country = token, self.options.municipalities[token]
+        link = parse_code(start_arg, self.options.municipalities) if start_arg else None
+        prefilled = None
+        if link is not None:
+            municipality, country = (
+                link.municipality,
+                self.options.municipalities[link.municipality],
+            )
+            if not text.startswith("/"):  # what the person sent besides the code
+                text = strip_marked(text, link)
+                prefilled = prefill_language(text, self.options.languages)
+        effects: list[Effect] = [Arrived(link.code)] if link and state.step == "new" else []
         question = None
         suggested = msg.locale_hint if msg.locale_hint in self.options.languages else None
-        if not text.startswith("/") and is_meaningful(text) and len(text) > 12:
+        if prefilled:
+            suggested = prefilled
+        elif not text.startswith("/") and is_meaningful(text) and len(text) > 12:
             guess = self.engine.langid.identify(text, prior=suggested)
             suggested = guess.lang
             question = text
@@ -180,10 +204,12 @@ class Conversation:
         )
         if state.lang and state.consented:
             new = replace(new, step="ready", consented=True)
-            return Outcome(new, [Reply(t(lang, "greeting"), (), lang), self._menu(new)])
+            return Outcome(new, [Reply(t(lang, "greeting"), (), lang), self._menu(new)], effects)
         reply = self._language_menu(lang, suggested)
         greeting = Reply(t(lang, "greeting"), (), lang)
-        return self._with_options(new, [greeting, reply])
+        out = self._with_options(new, [greeting, reply])
+        out.effects.extend(effects)
+        return out
 
     def _language_menu(self, lang: str, suggested: str | None) -> Reply:
         codes = [c for c in self.options.languages]

@@ -21,6 +21,7 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation import (
+    Arrived,
     Conversation,
     EraseUser,
     ForwardToCase,
@@ -35,6 +36,7 @@ from bot.i18n import t
 from bot.languages import native_name
 from bot.messages import Action, Button, Inbound, Reply
 from bot.storage.models import (
+    ArrivalStat,
     Case,
     Contact,
     DecisionStat,
@@ -251,6 +253,10 @@ class Service:
                     self._log_disliked(s, contact, effect.entry, outcome.state, now)
             elif isinstance(effect, SendMyData):
                 outcome.replies.append(self._mydata(s, contact, outcome.state))
+            elif isinstance(effect, Arrived) and contact.source is None:
+                # counts only: the row says which link and channel, not who
+                contact.source = effect.code
+                s.add(ArrivalStat(day=now.date(), source=effect.code, channel=msg.channel))
         if erase:
             s.delete(contact)
             s.flush()

@@ -9,6 +9,7 @@ by a test, so a new setting must be documented there.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from pathlib import Path
 from bot.errors import SettingsError
 from bot.languages import ALL_CODES
 from bot.officehours import OfficeHours
+
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # Telegram's rule for usernames
 
 # name -> (default or None when required/derived, description)
 SETTINGS: dict[str, tuple[str | None, str]] = {
@@ -81,6 +84,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "TELEGRAM_STAFF_CHAT_ID": (
         "",
         "Telegram group of bridge workers: new cases are posted there (optional)",
+    ),
+    "TELEGRAM_BOT_USERNAME": (
+        "",
+        "the bot's @username, for t.me links and posters at /admin/reach (optional)",
     ),
     "TWILIO_ACCOUNT_SID": ("", "Twilio account SID; WhatsApp is off when empty"),
     "TWILIO_AUTH_TOKEN": ("", "Twilio auth token: signs webhooks, authenticates REST calls"),
@@ -160,6 +167,7 @@ class Settings:
     telegram_mode: str = "webhook"
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_staff_chat: str = ""
+    telegram_username: str = ""
     twilio_sid: str = ""
     twilio_token: str = ""
     twilio_from: str = ""
@@ -228,6 +236,12 @@ class Settings:
             raise SettingsError(
                 "TELEGRAM_WEBHOOK_SECRET", "only letters, digits, _ and - are allowed"
             )
+        telegram_username = (_read(env, "TELEGRAM_BOT_USERNAME") or "").strip().removeprefix("@")
+        if telegram_username and not _USERNAME.fullmatch(telegram_username):
+            raise SettingsError(
+                "TELEGRAM_BOT_USERNAME",
+                f"expected a bot username such as brug_bot, got {telegram_username!r}",
+            )
         twilio_sid = _read(env, "TWILIO_ACCOUNT_SID") or ""
         twilio_token = _read(env, "TWILIO_AUTH_TOKEN") or ""
         public_url = (_read(env, "PUBLIC_URL") or "").rstrip("/")
@@ -280,6 +294,7 @@ class Settings:
             telegram_mode=telegram_mode,
             telegram_base_url=_read(env, "TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",
             telegram_staff_chat=_read(env, "TELEGRAM_STAFF_CHAT_ID") or "",
+            telegram_username=telegram_username,
             twilio_sid=twilio_sid,
             twilio_token=twilio_token,
             twilio_from=_read(env, "TWILIO_WHATSAPP_FROM") or "",
