@@ -480,26 +480,39 @@ def staff_list() -> None:
 
     with _staff_session() as s:
         people = list_staff(s, datetime.now(UTC))
-    table = Table()
-    for column in ("username", "name", "role", "languages", "municipalities", "telegram"):
-        table.add_column(column)
-    table.add_column("state")
-    table.add_column("last login")
+    rows = [
+        (
+            "USERNAME",
+            "NAME",
+            "ROLE",
+            "LANGUAGES",
+            "MUNICIPALITIES",
+            "TELEGRAM",
+            "STATE",
+            "LAST LOGIN",
+        )
+    ]
     for p in people:
         state = "active" if p.active else "inactive"
         if p.locked_until:
-            state += f", locked until {p.locked_until:%H:%M} UTC"
-        table.add_row(
-            p.username,
-            p.name,
-            p.role,
-            ",".join(p.languages),
-            ",".join(p.municipalities),
-            p.telegram_id or "",
-            state,
-            f"{p.last_login_at:%Y-%m-%d %H:%M}" if p.last_login_at else "never",
+            state += f",locked-until-{p.locked_until:%H:%M}UTC"
+        rows.append(
+            (
+                p.username,
+                p.name,
+                p.role,
+                ",".join(p.languages) or "-",
+                ",".join(p.municipalities) or "-",
+                p.telegram_id or "-",
+                state,
+                f"{p.last_login_at:%Y-%m-%d %H:%M}" if p.last_login_at else "never",
+            )
         )
-    out.print(table)
+    # plain aligned columns, never cut to the terminal's width (scripts read this too)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        out.print("  ".join([*cells, row[-1]]), markup=False, highlight=False)
 
 
 @staff_app.command("set-password")
