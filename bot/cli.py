@@ -406,7 +406,7 @@ app.add_typer(staff_app, name="staff")
 def staff_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
     name: Annotated[str, typer.Option(help="Name shown to colleagues.")] = "",
-    role: Annotated[str, typer.Option(help="worker or admin.")] = "worker",
+    role: Annotated[str, typer.Option(help="worker, editor or admin.")] = "worker",
     languages: Annotated[
         str, typer.Option(help="Comma-separated codes the person speaks, e.g. pl,nl.")
     ] = "",
