@@ -406,7 +406,7 @@ app.add_typer(staff_app, name="staff")
 def staff_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
     name: Annotated[str, typer.Option(help="Name shown to colleagues.")] = "",
-    role: Annotated[str, typer.Option(help="worker or admin.")] = "worker",
+    role: Annotated[str, typer.Option(help="worker, editor or admin.")] = "worker",
     languages: Annotated[
         str, typer.Option(help="Comma-separated codes the person speaks, e.g. pl,nl.")
     ] = "",
@@ -451,6 +451,100 @@ def staff_add(
     finally:
         engine.dispose()
     out.print(f"staff member {username} ({role}) added")
+
+
+@contextlib.contextmanager
+def _staff_session():  # type: ignore[no-untyped-def]
+    """A session on the configured database (migrated first); commits when the block succeeds."""
+    from sqlalchemy.orm import sessionmaker
+
+    from bot.storage.db import make_engine, session_scope
+    from bot.storage.migrate import upgrade
+
+    engine = make_engine(_settings().database_url)
+    upgrade(engine)
+    try:
+        with session_scope(sessionmaker(engine)) as s:
+            yield s
+    except BrugError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    """Everyone with an account: role, languages, places, Telegram id, state, last login."""
+    from bot.staffing import list_staff
+
+    with _staff_session() as s:
+        people = list_staff(s, datetime.now(UTC))
+    rows = [
+        (
+            "USERNAME",
+            "NAME",
+            "ROLE",
+            "LANGUAGES",
+            "MUNICIPALITIES",
+            "TELEGRAM",
+            "STATE",
+            "LAST LOGIN",
+        )
+    ]
+    for p in people:
+        state = "active" if p.active else "inactive"
+        if p.locked_until:
+            state += f",locked-until-{p.locked_until:%H:%M}UTC"
+        rows.append(
+            (
+                p.username,
+                p.name,
+                p.role,
+                ",".join(p.languages) or "-",
+                ",".join(p.municipalities) or "-",
+                p.telegram_id or "-",
+                state,
+                f"{p.last_login_at:%Y-%m-%d %H:%M}" if p.last_login_at else "never",
+            )
+        )
+    # plain aligned columns, never cut to the terminal's width (scripts read this too)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        out.print("  ".join([*cells, row[-1]]), markup=False, highlight=False)
+
+
+@staff_app.command("set-password")
+def staff_set_password(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    password_file: Annotated[
+        Path | None, typer.Option(help="Read the password from this file.")
+    ] = None,
+) -> None:
+    """Set someone's password (asks twice, hidden). Ends their sessions and lifts a lockout."""
+    from bot.staffing import find, reset_password
+
+    if password_file is not None:
+        password = password_file.read_text(encoding="utf-8").strip()
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        err.print("[red]error:[/red] the password is empty")
+        raise typer.Exit(1)
+    with _staff_session() as s:
+        reset_password(s, None, find(s, username), datetime.now(UTC), password, temporary=False)
+    out.print(f"password of {username} set; their sessions have ended")
+
+
+@staff_app.command("deactivate")
+def staff_deactivate(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Stop someone logging in and end their sessions (the last active admin stays)."""
+    from bot.staffing import deactivate, find
+
+    with _staff_session() as s:
+        deactivate(s, None, find(s, username), datetime.now(UTC))
+    out.print(f"{username} deactivated")
 
 
 telegram_app = typer.Typer(

@@ -15,11 +15,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.audit import record
 from bot.errors import BrugError
 from bot.messages import Inbound, Reply
 from bot.service import OPEN_CASE, Service
 from bot.storage.models import (
-    AuditLog,
     Case,
     CaseNote,
     Contact,
@@ -31,6 +31,7 @@ from bot.storage.models import (
 
 ROLES = ("worker", "editor", "admin")  # editor: knowledge and its queue, no staff or user data
 MAX_FAILURES = 5
+MIN_PASSWORD = 10
 LOCKOUT = timedelta(minutes=15)
 _hasher = PasswordHasher()
 # verifying against this keeps the time of "no such user" equal to "wrong password"
@@ -42,9 +43,27 @@ class AccessDenied(BrugError):
 
 
 def audit(s: Session, now: datetime, staff: Staff | None, action: str, target: str = "") -> None:
-    s.add(
-        AuditLog(at=now, staff_id=staff.id if staff else None, action=action, target=target[:120])
-    )
+    record(s, now, staff.id if staff else None, action, target)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(staff: Staff, password: str) -> bool:
+    try:
+        return _hasher.verify(staff.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def count_failure(s: Session, staff: Staff, now: datetime, action: str) -> None:
+    """A wrong password: audited; the fifth in a row locks the account for a while."""
+    staff.failed_logins += 1
+    audit(s, now, staff, action, staff.username)
+    if staff.failed_logins >= MAX_FAILURES:
+        staff.locked_until, staff.failed_logins = now + LOCKOUT, 0
+        audit(s, now, staff, "login.lockout", staff.username)
 
 
 def add_staff(
@@ -57,11 +76,13 @@ def add_staff(
     languages: list[str],
     municipalities: list[str],
     now: datetime,
+    by: Staff | None = None,
 ) -> Staff:
+    """A new account; ``by`` is the admin who made it (None: the command line)."""
     if role not in ROLES:
         raise BrugError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < 10:
-        raise BrugError("the password must have at least 10 characters")
+    if len(password) < MIN_PASSWORD:
+        raise BrugError(f"the password must have at least {MIN_PASSWORD} characters")
     if s.scalar(select(Staff).where(Staff.username == username)) is not None:
         raise BrugError(f"staff member {username} exists already")
     staff = Staff(
@@ -77,7 +98,7 @@ def add_staff(
     )
     s.add(staff)
     s.flush()
-    audit(s, now, None, "staff.add", username)
+    audit(s, now, by, "staff.add", username)
     return staff
 
 
@@ -96,15 +117,10 @@ def authenticate(s: Session, username: str, password: str, now: datetime) -> Sta
     ):
         audit(s, now, staff, "login.locked", username)
         return None
-    try:
-        _hasher.verify(staff.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        staff.failed_logins += 1
-        if staff.failed_logins >= MAX_FAILURES:
-            staff.locked_until, staff.failed_logins = now + LOCKOUT, 0
-        audit(s, now, staff, "login.failed", username)
+    if not password_matches(staff, password):
+        count_failure(s, staff, now, "login.failed")
         return None
-    staff.failed_logins, staff.locked_until = 0, None
+    staff.failed_logins, staff.locked_until, staff.last_login_at = 0, None, now
     if _hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = _hasher.hash(password)
     audit(s, now, staff, "login", username)
@@ -236,10 +252,16 @@ def notes(s: Session, case: Case) -> list[tuple[str, str, datetime]]:
     return [(name or "—", n.text, n.created_at) for n, name in rows]
 
 
-def open_case(s: Session, staff: Staff, case_id: int, now: datetime) -> Case:
+def find_case(s: Session, case_id: int) -> Case:
     case = s.get(Case, case_id)
     if case is None:
         raise AccessDenied("no such case")
+    return case
+
+
+def open_case(s: Session, staff: Staff, case_id: int, now: datetime) -> Case:
+    """The case, to show to ``staff``: a view is audited."""
+    case = find_case(s, case_id)
     audit(s, now, staff, "case.view", str(case_id))
     return case
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.audit import record as audit
 from bot.conversation import (
     Arrived,
     Conversation,
@@ -258,6 +259,7 @@ class Service:
                 contact.source = effect.code
                 s.add(ArrivalStat(day=now.date(), source=effect.code, channel=msg.channel))
         if erase:
+            audit(s, now, None, "user.erase", contact.pseudonym)  # asked for by the user
             s.delete(contact)
             s.flush()
             # the goodbye still has to reach the user: a fresh, empty contact carries it
@@ -587,15 +589,24 @@ class Service:
             return rows
 
     # ---- worker replies and deletion ------------------------------------------------------
-    def erase_contact(self, channel: str, external_id: str) -> bool:
+    def erase_contact(
+        self,
+        channel: str,
+        external_id: str,
+        *,
+        now: datetime | None = None,
+        staff_id: int | None = None,
+    ) -> bool:
+        """Delete a user and all their data; audited as ``user.erase`` by ``staff_id``."""
         with self.sessions() as s:
-            result = s.execute(
-                delete(Contact).where(
-                    and_(Contact.channel == channel, Contact.external_id == external_id)
-                )
-            )
+            where = and_(Contact.channel == channel, Contact.external_id == external_id)
+            found = s.scalar(select(Contact.pseudonym).where(where))
+            if found is None:
+                return False
+            s.execute(delete(Contact).where(where))
+            audit(s, now or datetime.now(UTC), staff_id, "user.erase", found)
             s.commit()
-            return bool(getattr(result, "rowcount", 0))
+            return True
 
 
 def _insert_for(dialect: str) -> Any:

@@ -11,14 +11,16 @@ import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from bot import inbox
+from bot import inbox, staffing
 from bot.engine import Engine
 from bot.errors import BrugError
 from bot.languages import LANGUAGES
@@ -64,6 +66,25 @@ def safe_next(target: str | None) -> str:
     return "/inbox"
 
 
+def _session_staff(request: Request, s: Session, id_key: str, version_key: str) -> Staff | None:
+    staff_id = request.session.get(id_key)
+    staff = s.get(Staff, staff_id) if isinstance(staff_id, int) else None
+    if staff is None or not staff.active:
+        return None
+    return staff if request.session.get(version_key) == staff.session_version else None
+
+
+def signed_in(request: Request, s: Session) -> Staff | None:
+    """The session's staff member: None unless the account is active and the session is as
+    new as the account's last password change, reset or deactivation."""
+    return _session_staff(request, s, "staff_id", "staff_v")
+
+
+def _sign_in(request: Request, staff_id: int, version: int) -> None:
+    request.session.clear()  # a fresh session (and CSRF token)
+    request.session["staff_id"], request.session["staff_v"] = staff_id, version
+
+
 def worker_language(staff: Staff, user_lang: str | None) -> str | None:
     """The language a worker reads a case in: None when they speak the user's language."""
     if user_lang in staff.languages:
@@ -80,10 +101,7 @@ def routes(
 ) -> list[Route]:
     sessions = service.sessions
 
-    def current(request: Request, s: Any) -> Staff | None:
-        staff_id = request.session.get("staff_id")
-        staff = s.get(Staff, staff_id) if staff_id else None
-        return staff if staff is not None and staff.active else None
+    current = signed_in
 
     def render(request: Request, name: str, http_status: int = 200, **ctx: Any) -> Response:
         now = clock()
@@ -107,16 +125,18 @@ def routes(
         if form is None:
             return PlainTextResponse("invalid form token: reload the page", status_code=403)
 
-        def check() -> int | None:
+        def check() -> tuple[int, int, bool] | None:
             with sessions() as s:
                 staff = inbox.authenticate(
                     s, form.get("username", "")[:80], form.get("password", ""), clock()
                 )
                 s.commit()
-                return staff.id if staff else None
+                return (
+                    (staff.id, staff.session_version, staff.must_change_password) if staff else None
+                )
 
-        staff_id = await run_in_threadpool(check)
-        if staff_id is None:
+        found = await run_in_threadpool(check)
+        if found is None:
             return render(
                 request,
                 "inbox/login.html",
@@ -125,15 +145,102 @@ def routes(
                 next=safe_next(form.get("next")),
                 error="Wrong username or password, or the account is locked for a while.",
             )
-        request.session.clear()  # a fresh session (and CSRF token) after login
-        request.session["staff_id"] = staff_id
+        staff_id, version, must_change = found
+        if must_change:  # a password an admin chose: only the password page until it is replaced
+            request.session.clear()
+            request.session["pending_id"], request.session["pending_v"] = staff_id, version
+            target = quote(safe_next(form.get("next")), safe="/")
+            return RedirectResponse(f"/inbox/password?next={target}", status_code=303)
+        _sign_in(request, staff_id, version)
         return RedirectResponse(safe_next(form.get("next")), status_code=303)
 
     async def logout(request: Request) -> Response:
         if await _form_with_csrf(request) is None:
             return PlainTextResponse("invalid form token", status_code=403)
+
+        def record() -> None:
+            with sessions() as s:
+                staff = signed_in(request, s)
+                if staff is not None:
+                    inbox.audit(s, clock(), staff, "logout", staff.username)
+                    s.commit()
+
+        await run_in_threadpool(record)
         request.session.clear()
         return RedirectResponse("/inbox/login", status_code=303)
+
+    def password_holder(request: Request, s: Session) -> tuple[Staff | None, bool]:
+        """Who may use the password page: the signed-in, or someone who just logged in with a
+        password an admin chose (True: such a pending login)."""
+        staff = signed_in(request, s)
+        if staff is not None:
+            return staff, False
+        staff = _session_staff(request, s, "pending_id", "pending_v")
+        return staff, staff is not None
+
+    async def password_page(request: Request) -> Response:
+        def load() -> tuple[Staff | None, bool]:
+            with sessions() as s:
+                staff, pending = password_holder(request, s)
+                if staff is not None:
+                    s.expunge(staff)
+                return staff, pending
+
+        staff, pending = await run_in_threadpool(load)
+        if staff is None:
+            return RedirectResponse("/inbox/login", status_code=303)
+        return render(
+            request,
+            "inbox/password.html",
+            staff=staff,
+            pending=pending,
+            next=safe_next(request.query_params.get("next")),
+            flash="Your password was changed." if request.query_params.get("done") else None,
+        )
+
+    async def change_password(request: Request) -> Response:
+        form = await _form_with_csrf(request)
+        if form is None:
+            return PlainTextResponse("invalid form token: reload the page", status_code=403)
+
+        def apply() -> tuple[Staff | None, bool, str | None]:
+            with sessions() as s:
+                staff, pending = password_holder(request, s)
+                if staff is None:
+                    return None, False, None
+                try:
+                    staffing.change_own_password(
+                        s,
+                        staff,
+                        form.get("current", ""),
+                        form.get("new", ""),
+                        form.get("repeat", ""),
+                        clock(),
+                    )
+                    problem = None
+                except staffing.StaffError as exc:
+                    problem = str(exc)
+                s.commit()  # a wrong current password counts towards the lockout
+                s.expunge(staff)
+                return staff, pending, problem
+
+        staff, pending, problem = await run_in_threadpool(apply)
+        if staff is None:
+            return PlainTextResponse("log in first", status_code=403)
+        if problem:
+            return render(
+                request,
+                "inbox/password.html",
+                http_status=400,
+                staff=staff,
+                pending=pending,
+                next=safe_next(form.get("next")),
+                error=problem,
+            )
+        _sign_in(request, staff.id, staff.session_version)  # this session goes on; others end
+        if pending:
+            return RedirectResponse(safe_next(form.get("next")), status_code=303)
+        return RedirectResponse("/inbox/password?done=1", status_code=303)
 
     async def case_list(request: Request) -> Response:
         q = request.query_params
@@ -273,7 +380,7 @@ def routes(
                         return "login"
                     now = clock()
                     try:
-                        case = inbox.open_case(s, staff, case_id, now)
+                        case = inbox.find_case(s, case_id)
                         if kind == "assign":
                             inbox.assign(s, staff, case, now)
                         elif kind == "reply":
@@ -308,6 +415,8 @@ def routes(
         Route("/inbox/login", login_page, methods=["GET"]),
         Route("/inbox/login", login, methods=["POST"]),
         Route("/inbox/logout", logout, methods=["POST"]),
+        Route("/inbox/password", password_page, methods=["GET"]),
+        Route("/inbox/password", change_password, methods=["POST"]),
         Route("/inbox", case_list),
         Route("/inbox/case/{case_id:int}", case_view),
         *[

@@ -24,9 +24,8 @@ from bot.engine import Engine
 from bot.live import LiveKnowledge
 from bot.service import Service
 from bot.settings import Settings
-from bot.storage.models import Staff
 from bot.translate import Translator
-from bot.web.inbox import _age, _form_with_csrf, csrf_token
+from bot.web.inbox import _age, _form_with_csrf, csrf_token, signed_in
 
 # area -> roles that may use it (a worker sees none of /admin)
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -81,10 +80,9 @@ class AdminContext:
         """The staff member allowed into ``area``, or the response that keeps them out."""
 
         def load() -> StaffView | None:
-            staff_id = request.session.get("staff_id")
             with self.sessions() as s:
-                staff = s.get(Staff, staff_id) if staff_id else None
-                if staff is None or not staff.active:
+                staff = signed_in(request, s)
+                if staff is None:
                     return None
                 return StaffView(
                     staff.id, staff.username, staff.name, staff.role, list(staff.languages)
@@ -136,7 +134,7 @@ FORBIDDEN_FORM = "invalid form token: reload the page"
 
 def routes(ctx: AdminContext) -> list[BaseRoute]:
     modules: list[Any] = []
-    for optional in ("knowledge", "unanswered", "stats", "reach", "staff", "privacy"):
+    for optional in ("knowledge", "unanswered", "stats", "reach", "staff", "audit", "privacy"):
         try:
             modules.append(__import__(f"bot.web.admin.{optional}", fromlist=["routes"]))
         except ModuleNotFoundError as exc:  # an area not built yet in this checkout
