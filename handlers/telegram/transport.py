@@ -11,8 +11,8 @@ from telegram.request import HTTPXRequest
 
 from bot.errors import ChannelError
 from bot.messages import Outbound
-from handlers.telegram.convert import keyboard, to_html
 from bot.text import split_text
+from handlers.telegram.convert import keyboard, to_html
 
 TEXT_LIMIT = 4096
 
