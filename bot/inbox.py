@@ -108,7 +108,7 @@ def authenticate(s: Session, username: str, password: str, now: datetime) -> Sta
     if staff is None or not staff.active:
         with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password)
-        audit(s, now, None, "login.failed", username)
+        audit(s, now, None, "login.failed", "unknown or inactive account")  # never what was typed
         return None
     locked = staff.locked_until
     if (

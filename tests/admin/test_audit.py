@@ -274,3 +274,21 @@ def test_lockout_is_audited_when_it_starts_and_while_it_lasts(admin_harness):
         assert mine == ["login.failed"] * 5 + ["login.lockout", "login.locked"]
 
     run(scenario(), h)
+
+
+def test_a_password_typed_into_the_username_field_is_not_written_to_the_audit_log(
+    admin_harness,
+):
+    async def scenario():
+        async with admin_harness.client() as client:
+            token = csrf(await client.get("/inbox/login"))
+            res = await client.post(
+                "/inbox/login",
+                data={"csrf": token, "username": "Hunter2-secret!", "password": "x"},
+            )
+            assert res.status_code == 401
+        with admin_harness.app.state.service.sessions() as s:
+            rows = s.scalars(select(AuditLog).where(AuditLog.action == "login.failed")).all()
+        assert [r.target for r in rows] == ["unknown or inactive account"]
+
+    run(scenario(), admin_harness)
