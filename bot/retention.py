@@ -15,12 +15,15 @@ is still on them. ``DecisionStat`` and ``ArrivalStat`` hold counts only and are 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, exists, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.models import (
     Case,
@@ -33,6 +36,7 @@ from bot.storage.models import (
     QuestionLog,
 )
 
+logger = logging.getLogger(__name__)
 OPEN = ("new", "assigned", "waiting")
 FINAL = ("sent", "delivered", "failed")
 BATCH = 500
@@ -106,7 +110,9 @@ def _plan(cutoff: datetime) -> list[tuple[str, Any, Select[Any], str]]:
         (
             "feedback_unlinked",
             Feedback.id,
-            select(Feedback.id).where(Feedback.contact_id.is_not(None), Feedback.created_at < cutoff),
+            select(Feedback.id).where(
+                Feedback.contact_id.is_not(None), Feedback.created_at < cutoff
+            ),
             "unlink",
         ),
         (
@@ -145,7 +151,9 @@ def purge(
     counts = dict.fromkeys(COUNTS, 0)
     for name, id_col, ids, action in _plan(cutoff):
         if dry_run:
-            counts[name] = int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+            counts[name] = int(
+                session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+            )
             continue
         table = id_col.class_
         while True:
@@ -164,3 +172,32 @@ def purge(
     if dry_run:
         session.rollback()
     return counts
+
+
+def purge_now(sessions: sessionmaker[Session], now: datetime, days: int) -> dict[str, int]:
+    with sessions() as s:
+        counts = purge(s, now, days)
+    if any(counts.values()):
+        logger.info(
+            "retention (%d days): deleted %s",
+            days,
+            ", ".join(f"{n} {k}" for k, n in counts.items() if n),
+        )
+    return counts
+
+
+async def run_forever(
+    sessions: sessionmaker[Session],
+    clock: Callable[[], datetime],
+    days: int,
+    interval: float,
+    stop: asyncio.Event,
+) -> None:
+    """The worker's schedule: purge now, then every ``interval`` seconds until ``stop``."""
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(purge_now, sessions, clock(), days)
+        except Exception:
+            logger.exception("retention run failed; trying again at the next interval")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
