@@ -35,6 +35,7 @@ from bot.i18n import t
 from bot.languages import native_name
 from bot.messages import Action, Button, Inbound, Reply
 from bot.storage.models import (
+    AuditLog,
     Case,
     Contact,
     DecisionStat,
@@ -47,6 +48,7 @@ from bot.storage.models import (
 
 logger = logging.getLogger(__name__)
 OPEN_CASE = ("new", "assigned", "waiting")
+ERASED_POST = "(erased at the user's request)"
 
 
 def pseudonym(secret: str, channel: str, external_id: str) -> str:
@@ -239,8 +241,7 @@ class Service:
             elif isinstance(effect, SendMyData):
                 outcome.replies.append(self._mydata(s, contact, outcome.state))
         if erase:
-            s.delete(contact)
-            s.flush()
+            self.erase(s, contact, now, by="user", keep_event=event.id)
             # the goodbye still has to reach the user: a fresh, empty contact carries it
             contact = self._contact(s, msg, now, fresh=True)
             state_data = asdict(State())
@@ -538,16 +539,94 @@ class Service:
                 s.expunge(row)
             return rows
 
-    # ---- worker replies and deletion ------------------------------------------------------
-    def erase_contact(self, channel: str, external_id: str) -> bool:
-        with self.sessions() as s:
-            result = s.execute(
-                delete(Contact).where(
-                    and_(Contact.channel == channel, Contact.external_id == external_id)
-                )
+    # ---- erasure ---------------------------------------------------------------------------
+    def erase(
+        self,
+        s: Session,
+        contact: Contact,
+        now: datetime,
+        *,
+        by: str = "user",
+        keep_event: int | None = None,
+    ) -> list[int]:
+        """Erase a person: profile, transcript, cases and their notes, logged questions, stored
+        events, and the copies of their words in the staff group's posts; their feedback stays
+        as an anonymous count. Bridge workers are told first: each open case gets an audit row
+        (shown in the inbox) and, with a staff group, a post there. Returns the erased case ids.
+        ``by``: "user" (/delete in the chat) or "admin" (/admin/privacy)."""
+        cases = list(s.scalars(select(Case).where(Case.contact_id == contact.id)).all())
+        for case in cases:
+            if case.status in OPEN_CASE:
+                s.add(AuditLog(at=now, staff_id=None, action="case.erased", target=str(case.id)))
+                self._tell_staff_erased(s, case, now, by)
+        case_ids = [c.id for c in cases]
+        if case_ids:  # the staff group's posts quote the user's last message
+            s.execute(
+                update(Outbox)
+                .where(Outbox.case_id.in_(case_ids), Outbox.contact_id != contact.id)
+                .values(text=ERASED_POST)
+                .execution_options(synchronize_session=False)
             )
+        gone = and_(
+            InboundEvent.channel == contact.channel,
+            InboundEvent.user_ref == contact.external_id,
+            InboundEvent.processed_at.is_not(None),
+        )
+        if keep_event is not None:  # the event being processed is marked done by the caller
+            gone = and_(gone, InboundEvent.id != keep_event)
+        s.execute(delete(InboundEvent).where(gone).execution_options(synchronize_session=False))
+        for case in cases:
+            s.expunge(case)
+        s.delete(contact)  # the database cascades: messages, outbox, cases, notes, questions
+        s.flush()
+        logger.info(
+            "contact %s erased by %s request: %d cases", contact.pseudonym, by, len(case_ids)
+        )
+        return case_ids
+
+    def _tell_staff_erased(self, s: Session, case: Case, now: datetime, by: str) -> None:
+        if self.staff_chat is None:
+            return
+        channel, chat = self.staff_chat
+        group = s.scalars(
+            select(Contact).where(Contact.channel == channel, Contact.external_id == chat)
+        ).first()
+        if group is None:
+            return  # the case was never posted there
+        who = (
+            "the user deleted their data (/delete)"
+            if by == "user"
+            else "an admin erased the user's data at their request"
+        )
+        self.enqueue(
+            s,
+            group,
+            Reply(
+                f"Case #{case.id}: {who}. The case, its messages and notes are erased; "
+                "nothing more can be sent to this user.",
+                (),
+                "en",
+            ),
+            now,
+            author="bot",
+            transcript=False,
+        )
+
+    def erase_contact(
+        self, channel: str, external_id: str, now: datetime, by: str = "admin"
+    ) -> bool:
+        """Erase the person with this channel id, if stored (the admins' user-data page)."""
+        with self.sessions() as s:
+            contact = s.scalars(
+                select(Contact).where(
+                    Contact.channel == channel, Contact.external_id == external_id
+                )
+            ).first()
+            if contact is None:
+                return False
+            self.erase(s, contact, now, by=by)
             s.commit()
-            return bool(getattr(result, "rowcount", 0))
+            return True
 
 
 def _insert_for(dialect: str) -> Any:
