@@ -62,3 +62,4 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
         # uvicorn's own handlers are not installed (log_config=None): ours format its lines
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+        logging.getLogger(name).setLevel(logging.NOTSET)  # BRUG_LOG_LEVEL, from the root
