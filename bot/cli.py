@@ -370,6 +370,7 @@ def worker(
             await sender.aclose()
 
     asyncio.run(main())
+    out.print("worker stopped")
 
 
 @app.command()
