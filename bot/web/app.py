@@ -188,7 +188,18 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
+    def database_ok() -> bool:
+        try:
+            with db.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception as exc:
+            logger.warning("not ready: the database is unreachable (%s)", type(exc).__name__)
+            return False
+
     async def readyz(request: Request) -> Response:
+        if not await run_in_threadpool(database_ok):
+            return JSONResponse({"ready": False, "database": "unreachable"}, status_code=503)
         return JSONResponse(
             {
                 "ready": True,
