@@ -59,3 +59,9 @@ def test_every_brug_command_in_the_units_exists():
             timeout=60,
         )
         assert proc.returncode == 0, (words, proc.stderr)
+
+
+def test_the_deploy_guide_shows_each_unit_in_full():
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    for unit in [*UNITS, DEPLOY / "brug.env.example"]:
+        assert unit.read_text(encoding="utf-8") in guide, unit.name
