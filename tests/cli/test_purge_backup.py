@@ -74,3 +74,38 @@ def test_backup_writes_a_copy_into_the_data_folder_and_rotates(tmp_path):
 def test_backup_of_a_missing_database_is_a_clear_error(tmp_path):
     proc = brug(["backup"], tmp_path)
     assert proc.returncode == 1 and "no SQLite database" in proc.stderr
+
+
+def test_the_worker_purges_on_its_schedule_and_stops_on_sigterm(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import KNOWLEDGE, ROOT
+
+    seed(tmp_path)
+    env = {
+        **os.environ,
+        "BRUG_DATA_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/none.db",
+        "BRUG_KNOWLEDGE_DIR": str(KNOWLEDGE),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while names(tmp_path) != {"new"} and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert names(tmp_path) == {"new"}
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0]
+    assert proc.returncode == 0, output
+    assert "retention (90 days): deleted" in output and "worker stopped" in output

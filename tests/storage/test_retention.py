@@ -209,3 +209,31 @@ def test_nothing_is_deleted_before_its_time(sessions):
         populate(s)
         counts = purge(s, NOW, 365)
     assert set(counts.values()) == {0}
+
+
+def test_brug_serve_purges_in_process_when_it_runs_the_worker(tmp_path, engine):
+    import time
+
+    from starlette.testclient import TestClient
+
+    from bot.web.app import Deps, create_app
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(tmp_path), Deps(engine=engine, clock=lambda: NOW))
+    with app.state.service.sessions() as s:
+        populate(s)
+    with TestClient(app):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with app.state.service.sessions() as s:
+                if count(s, Contact) == 4:
+                    break
+            time.sleep(0.1)
+    with app.state.service.sessions() as s:
+        assert set(s.scalars(select(Contact.external_id))) == {
+            "active",
+            "waiting",
+            "group",
+            "recent",
+        }
+        assert count(s, DecisionStat) == 1
