@@ -146,14 +146,16 @@ class Service:
                 )
                 if earlier is not None:  # another process holds this user's earlier message
                     return done
+                event_id = event.id  # after a rollback, reading event.id would begin a
+                # new transaction (SQLite: the write lock) and _record_failure would wait on it
                 try:
                     self._process(s, event, now)
                     event.processed_at = now
                     s.commit()
                 except Exception as exc:  # one bad event must not block the queue forever
                     s.rollback()
-                    logger.exception("processing event %s failed", event.id)
-                    self._record_failure(event.id, exc, now)
+                    logger.exception("processing event %s failed", event_id)
+                    self._record_failure(event_id, exc, now)
             done += 1
         return done
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.retention import purge
@@ -222,6 +222,8 @@ def test_brug_serve_purges_in_process_when_it_runs_the_worker(tmp_path, engine):
     app = create_app(make_settings(tmp_path), Deps(engine=engine, clock=lambda: NOW))
     with app.state.service.sessions() as s:
         populate(s)
+        s.execute(delete(InboundEvent).where(InboundEvent.processed_at.is_(None)))
+        s.commit()
     with TestClient(app):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
