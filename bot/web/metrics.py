@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -22,7 +23,7 @@ def render(sessions: sessionmaker[Session], now: datetime) -> str:
     lines: list[str] = []
 
     def metric(
-        name: str, kind: str, help_text: str, samples: list[tuple[dict[str, str], float]]
+        name: str, kind: str, help_text: str, samples: Sequence[tuple[dict[str, str], float]]
     ) -> None:
         lines.append(f"# HELP {name} {help_text}")
         lines.append(f"# TYPE {name} {kind}")
