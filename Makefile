@@ -28,10 +28,11 @@ $(TSTAMP): $(STAMP)
 
 install-translate: $(TSTAMP)
 
-## make run: set up, migrate the SQLite database, import knowledge/, start the service
+## make run: set up, migrate the SQLite database, import knowledge/ (first run only: later
+## edits made in /admin are kept), start the service
 run: install
 	$(BIN)/brug db upgrade
-	$(BIN)/brug kb import
+	$(BIN)/brug kb import --if-empty
 	$(BIN)/brug serve
 
 ## system packages the tests need (PostgreSQL server); installs with apt-get where root

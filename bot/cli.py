@@ -1,10 +1,9 @@
-"""The ``brug`` command line: ask, chat, eval, kb, db, serve."""
+"""The ``brug`` command line: ask, chat, eval, kb, db, serve, worker, purge, backup."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -190,8 +189,17 @@ def kb_import(
         Path | None, typer.Argument(help="Knowledge folder (default: BRUG_KNOWLEDGE_DIR).")
     ] = None,
     author: Annotated[str, typer.Option(help="Recorded in the version history.")] = "import",
+    if_empty: Annotated[
+        bool,
+        typer.Option(
+            "--if-empty",
+            help="Only when the database holds no knowledge yet (keeps edits made in /admin).",
+        ),
+    ] = False,
 ) -> None:
-    """Load the YAML folder into the database: all or nothing."""
+    """Load the YAML folder into the database: all or nothing. Replaces what the database holds,
+    edits made in the web editor included, unless --if-empty."""
+    from sqlalchemy import func, select
     from sqlalchemy.orm import sessionmaker
 
     from bot.kbcheck import check
@@ -199,9 +207,19 @@ def kb_import(
     from bot.storage import kb_repo
     from bot.storage.db import make_engine, session_scope
     from bot.storage.migrate import upgrade
+    from bot.storage.models import KbEntry
 
     settings = _settings()
     root = path or settings.knowledge_dir
+    if if_empty:
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        with sessionmaker(engine)() as session:
+            held = session.scalar(select(func.count()).select_from(KbEntry)) or 0
+        engine.dispose()
+        if held:
+            out.print(f"the database holds {held} entries already: nothing imported (--if-empty)")
+            return
     locations: dict[str, Location] = {}
     kb, errors = load_dir(root, locations)
     problems = [str(e) for e in errors] + [
@@ -274,18 +292,24 @@ def serve(
     """Run the web service: web chat, health checks."""
     import uvicorn
 
+    from bot.logs import configure
     from bot.web.app import create_app
 
     settings = _settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure(settings.log_level, settings.log_format)
     h, p = host or settings.host, port or settings.port
     out.print(
         f"Brug on http://{h}:{p}/ — web chat /chat, bridge-worker inbox /inbox "
         "(create an account: brug staff add NAME --role admin), health /healthz, metrics /metrics"
     )
-    uvicorn.run(create_app(settings), host=h, port=p, log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings),
+        host=h,
+        port=p,
+        log_config=None,  # our handlers (bot.logs) format uvicorn's lines too
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+    )
 
 
 @app.command()
@@ -298,16 +322,17 @@ def worker(
         ),
     ] = False,
 ) -> None:
-    """Run the processor and the outbox sender without the web server (Procfile `worker:`)."""
+    """Run the processor, the outbox sender and the hourly retention purge without the web
+    server (Procfile `worker:`)."""
     import asyncio
     import signal
 
+    from bot import retention
+    from bot.logs import configure
     from bot.web.app import create_app
 
     settings = _settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure(settings.log_level, settings.log_format)
     app = create_app(settings)
     service, sender = app.state.service, app.state.sender
     if recover:
@@ -318,6 +343,17 @@ def worker(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        purging = None
+        if not once:
+            purging = asyncio.create_task(
+                retention.run_forever(
+                    service.sessions,
+                    lambda: datetime.now(UTC),
+                    settings.retention_days,
+                    settings.retention_interval,
+                    stop,
+                )
+            )
         try:
             while not stop.is_set():
                 processed = await asyncio.to_thread(service.process_pending, datetime.now(UTC))
@@ -328,9 +364,75 @@ def worker(
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), timeout=0.3)
         finally:
+            stop.set()
+            if purging is not None:
+                await purging
             await sender.aclose()
 
     asyncio.run(main())
+    out.print("worker stopped")
+
+
+@app.command()
+def purge(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would be deleted; change nothing.")
+    ] = False,
+    days: Annotated[
+        int | None, typer.Option(help="Keep this many days (default: BRUG_RETENTION_DAYS).")
+    ] = None,
+) -> None:
+    """Delete personal data past the retention period now (the worker does it every hour)."""
+    from sqlalchemy.orm import sessionmaker
+
+    from bot.retention import purge as do_purge
+    from bot.storage.db import make_engine
+    from bot.storage.migrate import upgrade
+
+    settings = _settings()
+    keep = days if days is not None else settings.retention_days
+    if keep < 1:
+        err.print("[red]error:[/red] --days must be at least 1")
+        raise typer.Exit(2)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    try:
+        with sessionmaker(engine)() as session:
+            counts = do_purge(session, datetime.now(UTC), keep, dry_run=dry_run)
+    finally:
+        engine.dispose()
+    verb = "would delete" if dry_run else "deleted"
+    table = Table(title=f"retention {keep} days: {verb}")
+    table.add_column("what")
+    table.add_column("rows", justify="right")
+    for name, n in counts.items():
+        table.add_row(name.replace("_", " "), str(n))
+    out.print(table)
+
+
+@app.command()
+def backup(
+    to: Annotated[
+        Path | None, typer.Option(help="Folder for the backup (default: BRUG_DATA_DIR/backups).")
+    ] = None,
+    keep: Annotated[
+        int, typer.Option(help="Then delete all but the newest KEEP backups there (0: keep all).")
+    ] = 0,
+) -> None:
+    """Back up the database while the service runs: SQLite online backup, or pg_dump."""
+    from bot.backup import BackupError, rotate
+    from bot.backup import backup as do_backup
+
+    settings = _settings()
+    folder = to or settings.data_dir / "backups"
+    try:
+        path = do_backup(settings.database_url, folder, datetime.now(UTC))
+    except BackupError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    out.print(f"backup written to {path} ({path.stat().st_size} bytes)")
+    for old in rotate(folder, keep):
+        out.print(f"removed old backup {old}")
 
 
 translate_app = typer.Typer(
@@ -595,9 +697,9 @@ def telegram_poll() -> None:
     if not settings.telegram_token:
         err.print("[red]error:[/red] TELEGRAM_BOT_TOKEN is required")
         raise typer.Exit(2)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    from bot.logs import configure
+
+    configure(settings.log_level, settings.log_format)
     app = create_app(settings)
     service, sender = app.state.service, app.state.sender
 

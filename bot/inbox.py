@@ -20,6 +20,7 @@ from bot.errors import BrugError
 from bot.messages import Inbound, Reply
 from bot.service import OPEN_CASE, Service
 from bot.storage.models import (
+    AuditLog,
     Case,
     CaseNote,
     Contact,
@@ -252,6 +253,17 @@ def notes(s: Session, case: Case) -> list[tuple[str, str, datetime]]:
     return [(name or "—", n.text, n.created_at) for n, name in rows]
 
 
+def recently_erased(s: Session, now: datetime, days: int = 7) -> list[tuple[int, datetime]]:
+    """Open cases erased with their user's data (/delete, or an admin on request): (id, when).
+    The case is gone; the audit row is what tells its bridge worker."""
+    rows = s.execute(
+        select(AuditLog.target, AuditLog.at)
+        .where(AuditLog.action == "case.erased", AuditLog.at >= now - timedelta(days=days))
+        .order_by(AuditLog.at.desc())
+    ).all()
+    return [(int(target), at) for target, at in rows if target.isdigit()]
+
+
 def find_case(s: Session, case_id: int) -> Case:
     case = s.get(Case, case_id)
     if case is None:
@@ -373,9 +385,15 @@ def handle_staff_message(service: Service, s: Session, msg: Inbound, now: dateti
                 Outbox.case_id.is_not(None),
             )
         )
-        case = s.get(Case, post.case_id) if post is not None and post.case_id is not None else None
-        if case is None:
+        if post is None or post.case_id is None:
             return []
+        case = s.get(Case, post.case_id)
+        if case is None:
+            return [
+                Reply(
+                    f"Case #{post.case_id}: the user erased their data; nothing was sent.", (), "en"
+                )
+            ]
         try:
             reply(s, service, staff, case, msg.text, now)
         except AccessDenied:

@@ -38,6 +38,7 @@ from bot.languages import native_name
 from bot.messages import Action, Button, Inbound, Reply
 from bot.storage.models import (
     ArrivalStat,
+    AuditLog,
     Case,
     Contact,
     DecisionStat,
@@ -50,6 +51,7 @@ from bot.storage.models import (
 
 logger = logging.getLogger(__name__)
 OPEN_CASE = ("new", "assigned", "waiting")
+ERASED_POST = "(erased at the user's request)"
 
 
 def pseudonym(secret: str, channel: str, external_id: str) -> str:
@@ -147,14 +149,16 @@ class Service:
                 )
                 if earlier is not None:  # another process holds this user's earlier message
                     return done
+                event_id = event.id  # after a rollback, reading event.id would begin a
+                # new transaction (SQLite: the write lock) and _record_failure would wait on it
                 try:
                     self._process(s, event, now)
                     event.processed_at = now
                     s.commit()
                 except Exception as exc:  # one bad event must not block the queue forever
                     s.rollback()
-                    logger.exception("processing event %s failed", event.id)
-                    self._record_failure(event.id, exc, now)
+                    logger.exception("processing event %s failed", event_id)
+                    self._record_failure(event_id, exc, now)
             done += 1
         return done
 
@@ -259,9 +263,7 @@ class Service:
                 contact.source = effect.code
                 s.add(ArrivalStat(day=now.date(), source=effect.code, channel=msg.channel))
         if erase:
-            audit(s, now, None, "user.erase", contact.pseudonym)  # asked for by the user
-            s.delete(contact)
-            s.flush()
+            self.erase(s, contact, now, by="user", keep_event=event.id)
             # the goodbye still has to reach the user: a fresh, empty contact carries it
             contact = self._contact(s, msg, now, fresh=True)
             state_data = asdict(State())
@@ -588,23 +590,102 @@ class Service:
                 s.expunge(row)
             return rows
 
-    # ---- worker replies and deletion ------------------------------------------------------
+    # ---- erasure ---------------------------------------------------------------------------
+    def erase(
+        self,
+        s: Session,
+        contact: Contact,
+        now: datetime,
+        *,
+        by: str = "user",
+        keep_event: int | None = None,
+        staff_id: int | None = None,
+    ) -> list[int]:
+        """Erase a person: profile, transcript, cases and their notes, logged questions, stored
+        events, and the copies of their words in the staff group's posts; their feedback stays
+        as an anonymous count. Bridge workers are told first: each open case gets an audit row
+        (shown in the inbox) and, with a staff group, a post there. Returns the erased case ids.
+        ``by``: "user" (/delete in the chat) or "admin" (/admin/privacy, ``staff_id``); audited
+        as ``user.erase`` with the pseudonym."""
+        cases = list(s.scalars(select(Case).where(Case.contact_id == contact.id)).all())
+        for case in cases:
+            if case.status in OPEN_CASE:
+                s.add(AuditLog(at=now, staff_id=None, action="case.erased", target=str(case.id)))
+                self._tell_staff_erased(s, case, now, by)
+        case_ids = [c.id for c in cases]
+        if case_ids:  # the staff group's posts quote the user's last message
+            s.execute(
+                update(Outbox)
+                .where(Outbox.case_id.in_(case_ids), Outbox.contact_id != contact.id)
+                .values(text=ERASED_POST)
+                .execution_options(synchronize_session=False)
+            )
+        gone = and_(
+            InboundEvent.channel == contact.channel,
+            InboundEvent.user_ref == contact.external_id,
+            InboundEvent.processed_at.is_not(None),
+        )
+        if keep_event is not None:  # the event being processed is marked done by the caller
+            gone = and_(gone, InboundEvent.id != keep_event)
+        s.execute(delete(InboundEvent).where(gone).execution_options(synchronize_session=False))
+        for case in cases:
+            s.expunge(case)
+        audit(s, now, staff_id, "user.erase", contact.pseudonym)
+        s.delete(contact)  # the database cascades: messages, outbox, cases, notes, questions
+        s.flush()
+        logger.info(
+            "contact %s erased by %s request: %d cases", contact.pseudonym, by, len(case_ids)
+        )
+        return case_ids
+
+    def _tell_staff_erased(self, s: Session, case: Case, now: datetime, by: str) -> None:
+        if self.staff_chat is None:
+            return
+        channel, chat = self.staff_chat
+        group = s.scalars(
+            select(Contact).where(Contact.channel == channel, Contact.external_id == chat)
+        ).first()
+        if group is None:
+            return  # the case was never posted there
+        who = (
+            "the user deleted their data (/delete)"
+            if by == "user"
+            else "an admin erased the user's data at their request"
+        )
+        self.enqueue(
+            s,
+            group,
+            Reply(
+                f"Case #{case.id}: {who}. The case, its messages and notes are erased; "
+                "nothing more can be sent to this user.",
+                (),
+                "en",
+            ),
+            now,
+            author="bot",
+            transcript=False,
+        )
+
     def erase_contact(
         self,
         channel: str,
         external_id: str,
         *,
         now: datetime | None = None,
+        by: str = "admin",
         staff_id: int | None = None,
     ) -> bool:
-        """Delete a user and all their data; audited as ``user.erase`` by ``staff_id``."""
+        """Erase the person with this channel id, if stored; audited as done by ``staff_id``."""
+        now = now or datetime.now(UTC)
         with self.sessions() as s:
-            where = and_(Contact.channel == channel, Contact.external_id == external_id)
-            found = s.scalar(select(Contact.pseudonym).where(where))
-            if found is None:
+            contact = s.scalars(
+                select(Contact).where(
+                    Contact.channel == channel, Contact.external_id == external_id
+                )
+            ).first()
+            if contact is None:
                 return False
-            s.execute(delete(Contact).where(where))
-            audit(s, now or datetime.now(UTC), staff_id, "user.erase", found)
+            self.erase(s, contact, now, by=by, staff_id=staff_id)
             s.commit()
             return True
 

@@ -47,7 +47,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "language of BE answers missing in the user's language: en or nl",
     ),
     "BRUG_LOG_LEVEL": ("INFO", "Python logging level"),
+    "BRUG_LOG_FORMAT": ("text", "`text` (one readable line) or `json` (one JSON object per line)"),
     "BRUG_RETENTION_DAYS": ("90", "messages and closed cases older than this are deleted"),
+    "BRUG_RETENTION_INTERVAL": (
+        "3600",
+        "seconds between two retention runs of the worker (`brug worker`, `brug serve`)",
+    ),
     "BRUG_SEND_INTERVAL": (
         "1.0",
         "seconds between two messages to the same chat (provider flood limits)",
@@ -153,6 +158,8 @@ class Settings:
     host: str
     port: int
     retention_days: int = 90
+    retention_interval: int = 3600
+    log_format: str = "text"
     office_hours: OfficeHours = field(
         default_factory=lambda: OfficeHours.parse("mon-fri 09:00-17:00", "Europe/Amsterdam")
     )
@@ -217,6 +224,12 @@ class Settings:
             raise SettingsError(
                 "BRUG_RETENTION_DAYS", f"expected a number of days, got {retention!r}"
             )
+        retention_interval = _int(env, "BRUG_RETENTION_INTERVAL")
+        if retention_interval < 60:
+            raise SettingsError("BRUG_RETENTION_INTERVAL", "expected at least 60 seconds")
+        log_format = (_read(env, "BRUG_LOG_FORMAT") or "text").lower()
+        if log_format not in ("text", "json"):
+            raise SettingsError("BRUG_LOG_FORMAT", f"expected text or json, got {log_format!r}")
         try:
             send_interval = float(_read(env, "BRUG_SEND_INTERVAL") or "1.0")
         except ValueError:
@@ -276,6 +289,8 @@ class Settings:
             host=_read(env, "HOST") or "127.0.0.1",
             port=int(port_raw),
             retention_days=int(retention),
+            retention_interval=retention_interval,
+            log_format=log_format,
             office_hours=OfficeHours.parse(
                 _read(env, "BRUG_OFFICE_HOURS") or "mon-fri 09:00-17:00",
                 _read(env, "BRUG_TIMEZONE") or "Europe/Amsterdam",

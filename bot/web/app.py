@@ -27,6 +27,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from bot import retention
 from bot.asking import ask
 from bot.conversation import Conversation, Options
 from bot.engine import Engine
@@ -159,6 +160,15 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             tasks += [
                 asyncio.create_task(processor(stop)),
                 asyncio.create_task(sender.run_forever(stop, idle=0.2)),
+                asyncio.create_task(
+                    retention.run_forever(
+                        sessions,
+                        deps.clock,
+                        settings.retention_days,
+                        settings.retention_interval,
+                        stop,
+                    )
+                ),
             ]
         logger.info(
             "ready: %d entries, channels %s",
@@ -178,7 +188,18 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
+    def database_ok() -> bool:
+        try:
+            with db.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception as exc:
+            logger.warning("not ready: the database is unreachable (%s)", type(exc).__name__)
+            return False
+
     async def readyz(request: Request) -> Response:
+        if not await run_in_threadpool(database_ok):
+            return JSONResponse({"ready": False, "database": "unreachable"}, status_code=503)
         return JSONResponse(
             {
                 "ready": True,

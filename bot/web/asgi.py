@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from starlette.applications import Starlette
 
+from bot.logs import configure
 from bot.settings import Settings
 from bot.web.app import create_app
 
 
 def app() -> Starlette:
     settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure(settings.log_level, settings.log_format)
     return create_app(settings)

@@ -245,11 +245,11 @@ def routes(
     async def case_list(request: Request) -> Response:
         q = request.query_params
 
-        def load() -> tuple[Staff | None, Any, Any]:
+        def load() -> tuple[Staff | None, Any, Any, Any]:
             with sessions() as s:
                 staff = current(request, s)
                 if staff is None:
-                    return None, [], {}
+                    return None, [], {}, []
                 rows, counts = inbox.list_cases(
                     s,
                     staff,
@@ -260,9 +260,9 @@ def routes(
                     unassigned=bool(q.get("unassigned")),
                 )
                 s.expunge(staff)
-                return staff, rows, counts
+                return staff, rows, counts, inbox.recently_erased(s, clock())
 
-        staff, rows, counts = await run_in_threadpool(load)
+        staff, rows, counts, erased = await run_in_threadpool(load)
         if staff is None:
             return RedirectResponse("/inbox/login", status_code=303)
         open_count = sum(v for k, v in counts.items() if k in ("new", "assigned", "waiting"))
@@ -271,6 +271,7 @@ def routes(
             "inbox/cases.html",
             staff=staff,
             cases=rows,
+            erased=erased,
             counts={**counts, "open": open_count, "all": sum(counts.values())},
             status=q.get("status", "open"),
             lang=q.get("lang", ""),
@@ -304,10 +305,22 @@ def routes(
                 s.expunge(obj)
             return data
 
+    def erased_at(case_id: int) -> datetime | None:
+        with sessions() as s:
+            return dict(inbox.recently_erased(s, clock(), days=3650)).get(case_id)
+
     async def case_view(request: Request) -> Response:
+        case_id = int(request.path_params["case_id"])
         try:
-            data = await run_in_threadpool(load_case, request, int(request.path_params["case_id"]))
+            data = await run_in_threadpool(load_case, request, case_id)
         except inbox.AccessDenied:
+            when = await run_in_threadpool(erased_at, case_id)
+            if when is not None:
+                return PlainTextResponse(
+                    f"Case #{case_id} was erased with the user's data at their request "
+                    f"({when:%Y-%m-%d %H:%M} UTC).",
+                    status_code=410,
+                )
             return PlainTextResponse("no such case", status_code=404)
         if data is None:
             return RedirectResponse("/inbox/login", status_code=303)

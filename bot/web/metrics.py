@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.models import Case, DecisionStat, InboundEvent, Outbox
 
+# open cases by how long they have been open (the inbox's backlog at a glance)
+AGE_BUCKETS = (
+    ("1h", timedelta(hours=1)),
+    ("1d", timedelta(days=1)),
+    ("7d", timedelta(days=7)),
+    ("30d", timedelta(days=30)),
+)
+
 
 def render(sessions: sessionmaker[Session], now: datetime) -> str:
     lines: list[str] = []
 
     def metric(
-        name: str, kind: str, help_text: str, samples: list[tuple[dict[str, str], float]]
+        name: str, kind: str, help_text: str, samples: Sequence[tuple[dict[str, str], float]]
     ) -> None:
         lines.append(f"# HELP {name} {help_text}")
         lines.append(f"# TYPE {name} {kind}")
@@ -41,6 +50,12 @@ def render(sessions: sessionmaker[Session], now: datetime) -> str:
         )
         decisions = s.execute(
             select(DecisionStat.action, func.count()).group_by(DecisionStat.action)
+        ).all()
+        handled = s.execute(
+            select(DecisionStat.channel, func.count()).group_by(DecisionStat.channel)
+        ).all()
+        opened = s.scalars(
+            select(Case.created_at).where(Case.status.in_(("new", "assigned", "waiting")))
         ).all()
         cases = s.execute(
             select(Case.status, Case.priority, func.count()).group_by(Case.status, Case.priority)
@@ -75,6 +90,20 @@ def render(sessions: sessionmaker[Session], now: datetime) -> str:
         "counter",
         "Engine decisions by action.",
         [({"action": a}, n) for a, n in decisions],
+    )
+    metric(
+        "brug_messages_handled_total",
+        "counter",
+        "Messages the engine decided on, by channel (kept as counts: retention does not lower it).",
+        [({"channel": c}, n) for c, n in handled],
+    )
+    ages = [now - (t if t.tzinfo else t.replace(tzinfo=now.tzinfo)) for t in opened]
+    metric(
+        "brug_cases_open_by_age",
+        "gauge",
+        "Open cases (new, assigned, waiting) open for at most this long; le=+Inf: all of them.",
+        [({"le": label}, sum(a <= limit for a in ages)) for label, limit in AGE_BUCKETS]
+        + [({"le": "+Inf"}, len(ages))],
     )
     metric(
         "brug_cases",

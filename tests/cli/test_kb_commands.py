@@ -72,3 +72,21 @@ def test_kb_check_fails_with_file_and_line(tmp_path):
     proc = brug(["kb", "check", str(kb_copy)], tmp_path)
     assert proc.returncode == 1
     assert "registration.bsn is missing" in proc.stderr
+
+
+def test_import_if_empty_keeps_edits_made_in_the_database(tmp_path):
+    first = brug(["kb", "import", "--if-empty"], tmp_path)
+    assert first.returncode == 0 and "imported" in first.stdout, first.stderr
+    db = create_engine(f"sqlite:///{tmp_path}/none.db")
+    edit = "update kb_translation set question = 'EDITED IN ADMIN' where entry_id = 'registration.bsn' and lang = 'pl'"
+    read = "select question from kb_translation where entry_id = 'registration.bsn' and lang = 'pl'"
+    with db.begin() as conn:
+        conn.execute(text(edit))
+    again = brug(["kb", "import", "--if-empty"], tmp_path)
+    assert again.returncode == 0 and "nothing imported" in again.stdout
+    with db.connect() as conn:
+        assert conn.execute(text(read)).scalar() == "EDITED IN ADMIN"
+    assert brug(["kb", "import"], tmp_path).returncode == 0  # without the flag: replaced
+    with db.connect() as conn:
+        assert conn.execute(text(read)).scalar() != "EDITED IN ADMIN"
+    db.dispose()
