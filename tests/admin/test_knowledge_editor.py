@@ -148,6 +148,8 @@ def test_changing_the_english_text_makes_reviewed_translations_stale(admin_harne
             assert re.search(
                 r'class="st reviewed" href="/admin/entry/registration.brp\?lang=en"', matrix.text
             )
+            tabs = await client.get(f"/admin/entry/{ENTRY}?lang=en")
+            assert "Polski · stale" in tabs.text or "Polish · stale" in tabs.text
             stale = await client.get("/admin?lang=pl&status=stale")
             assert "registration.brp" in stale.text and "registration.bsn" not in stale.text
 

@@ -119,11 +119,15 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             flash=request.query_params.get("flash"),
         )
 
-    def load_entry(entry_id: str) -> tuple[KnowledgeBase, Entry | None, list[Any]]:
+    def load_entry(
+        entry_id: str,
+    ) -> tuple[KnowledgeBase, Entry | None, list[Any], dict[str, kbedit.Cell]]:
         with ctx.sessions() as s:
             kb = kb_repo.load(s)
             overlays = [(o.municipality, o.name, o.entries) for o in s.query(KbOverlay).all()]
-            return kb, kb.entries.get(entry_id), overlays
+            rows = kbedit.matrix(s, languages, today(), search=entry_id)
+            cells = next((r.cells for r in rows if r.id == entry_id), {})
+            return kb, kb.entries.get(entry_id), overlays, cells
 
     async def entry_page(
         request: Request,
@@ -138,7 +142,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         http_status: int = 200,
         prefill: str = "",
     ) -> Response:
-        kb, entry, overlays = await run_in_threadpool(load_entry, entry_id)
+        kb, entry, overlays, cells = await run_in_threadpool(load_entry, entry_id)
         if entry is None and entry_id != "new":
             return PlainTextResponse("no such entry", status_code=404)
         shown = draft or entry
@@ -169,6 +173,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             warnings=warnings or [],
             second_person=second_person,
             prefill=prefill,
+            cells=cells,
             all_ids=sorted(kb.entries),
             flash=request.query_params.get("flash"),
         )
