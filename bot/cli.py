@@ -302,6 +302,7 @@ def worker(
     import asyncio
     import signal
 
+    from bot.storage.db import UNAVAILABLE
     from bot.web.app import create_app
 
     settings = _settings()
@@ -320,8 +321,16 @@ def worker(
             loop.add_signal_handler(sig, stop.set)
         try:
             while not stop.is_set():
-                processed = await asyncio.to_thread(service.process_pending, datetime.now(UTC))
-                sent = await sender.run_once()
+                try:
+                    processed = await asyncio.to_thread(service.process_pending, datetime.now(UTC))
+                    sent = await sender.run_once()
+                except UNAVAILABLE as exc:  # the database restarts or is full: wait, go on
+                    logging.getLogger("bot.worker").warning(
+                        "database unavailable (%s); retrying", type(exc).__name__
+                    )
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=1.0)
+                    continue
                 if once and not processed and not sent:
                     break
                 if not processed and not sent:

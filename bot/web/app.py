@@ -37,7 +37,7 @@ from bot.outbox import Sender, Transport
 from bot.runtime import build_engine, load_knowledge
 from bot.service import Service
 from bot.settings import Settings
-from bot.storage.db import make_engine
+from bot.storage.db import UNAVAILABLE, make_engine
 from bot.storage.migrate import upgrade
 from bot.translate import Translator, make_translator
 
@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024
 KNOWLEDGE_POLL_SECONDS = 2.0
+RETRY = {"Retry-After": "5"}
 
 
 @dataclass
@@ -175,6 +176,21 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             await sender.aclose()
             db.dispose()
 
+    async def storage_unavailable(request: Request, exc: Exception) -> Response:
+        """The database is down or full: 503, so Telegram and Twilio deliver the update again
+        (a 200 would lose it, a 500 would read as our bug)."""
+        orig = getattr(exc, "orig", None) or exc
+        logger.warning(
+            "%s %s: database unavailable (%s: %s)",
+            request.method,
+            request.url.path,
+            type(orig).__name__,
+            str(orig).splitlines()[0][:200] if str(orig) else "",
+        )
+        return PlainTextResponse(
+            "the service is briefly unavailable; try again", status_code=503, headers=RETRY
+        )
+
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
@@ -296,7 +312,12 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             https_only=settings.env == "production",
         )
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=middleware,
+        exception_handlers=dict.fromkeys(UNAVAILABLE, storage_unavailable),
+    )
     app.state.service = service
     app.state.sender = sender
     app.state.engine = engine

@@ -40,8 +40,8 @@ class Tally:
     def inbound_lost(self) -> int:
         return self.inbound - self.processed
 
-    def line(self, drill: str, **extra: Any) -> str:
-        details = "".join(f", {k.replace('_', ' ')} {v}" for k, v in extra.items())
+    def line(self, drill: str, extra: dict[str, Any] | None = None) -> str:
+        details = "".join(f", {k} {v}" for k, v in (extra or {}).items())
         return (
             f"{drill}: {self.inbound} inbound ({self.inbound_lost} lost), "
             f"{self.expected} replies expected, {self.delivered} delivered, "
@@ -65,7 +65,9 @@ def expected_per_chat(s: Session) -> dict[str, list[str]]:
         else:
             buttons = tuple(Button(b["label"], b["payload"]) for b in row.buttons)
             parts = split_text(render(row.text, buttons, row.lang), WHATSAPP_LIMIT)
-        chats.setdefault(f"{row.channel}:{chat}", []).extend(parts)
+        chats.setdefault(chat if row.channel == "whatsapp" else f"telegram:{chat}", []).extend(
+            parts
+        )
     return chats
 
 
@@ -75,7 +77,7 @@ def delivered_per_chat(telegram: Recorder | None, twilio: Recorder | None) -> di
         chats.setdefault(f"telegram:{params['chat_id']}", []).append(str(params["text"]))
     for form in twilio.delivered if twilio else []:
         text = form.get("Body") or f"template {form.get('ContentSid')}"
-        chats.setdefault(f"whatsapp:{form['To']}", []).append(text)
+        chats.setdefault(str(form["To"]), []).append(text)
     return chats
 
 

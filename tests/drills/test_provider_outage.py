@@ -127,8 +127,7 @@ def test_two_minutes_of_provider_outage_lose_and_duplicate_nothing(harness):
     failed_calls = len(h.telegram.calls) + len(h.twilio.calls) - tally.delivered
     line = tally.line(
         f"outage drill: {OUTAGE} s simulated",
-        failed_attempts=failed_calls,
-        drained_after=f"{drained} s",
+        {"failed send attempts": failed_calls, "drained after": f"{drained} s"},
     )
     print(line)
     assert tally.inbound == 4 * USERS, line
