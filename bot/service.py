@@ -145,6 +145,7 @@ class Service:
                 )
                 if earlier is not None:  # another process holds this user's earlier message
                     return done
+                event_id = event.id  # read now: after a rollback, reading it would begin anew
                 try:
                     self._process(s, event, now)
                     event.processed_at = now
@@ -153,8 +154,8 @@ class Service:
                     raise  # the database failed, not the event: it stays pending, uncounted
                 except Exception as exc:  # one bad event must not block the queue forever
                     s.rollback()
-                    logger.exception("processing event %s failed", event.id)
-                    self._record_failure(event.id, exc, now)
+                    logger.exception("processing event %s failed", event_id)
+                    self._record_failure(event_id, exc, now)
             done += 1
         return done
 
