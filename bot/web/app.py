@@ -40,6 +40,7 @@ from bot.settings import Settings
 from bot.storage.db import UNAVAILABLE, make_engine
 from bot.storage.migrate import upgrade
 from bot.translate import Translator, make_translator
+from bot.web.security import SecurityHeaders
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -303,6 +304,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     )
     routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
     middleware = [
+        Middleware(SecurityHeaders, hsts=settings.env == "production"),
         Middleware(
             SessionMiddleware,
             secret_key=settings.secret_key,
@@ -310,7 +312,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             max_age=12 * 3600,
             same_site="lax",
             https_only=settings.env == "production",
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,

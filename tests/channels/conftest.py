@@ -94,7 +94,10 @@ def build_harness(
             settings, Deps(engine=engine, clock=lambda: h.now, translator=translator)
         )
         h.app.state.sender.per_second = 0
-        yield h
+        try:
+            yield h
+        finally:  # the lifespan does this in a real run: no connection left to the collector
+            h.app.state.service.sessions.kw["bind"].dispose()
 
 
 @pytest.fixture
