@@ -145,7 +145,8 @@ class Service:
                 )
                 if earlier is not None:  # another process holds this user's earlier message
                     return done
-                event_id = event.id  # read now: after a rollback, reading it would begin anew
+                event_id = event.id  # after a rollback, reading event.id would begin a
+                # new transaction (SQLite: the write lock) and _record_failure would wait on it
                 try:
                     self._process(s, event, now)
                     event.processed_at = now

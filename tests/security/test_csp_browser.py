@@ -75,8 +75,11 @@ def test_the_pages_work_under_the_policy_without_a_violation(admin_harness):
 
         visited = []
         for path in admin_pages(h.app):
-            res = page.goto(f"{url}{path}")
-            assert res is not None and res.status < 500, path
+            head = page.context.request.get(f"{url}{path}")  # the browser's cookies
+            assert head.status < 500, path
+            if "text/html" not in head.headers.get("content-type", ""):
+                continue  # a download (an export), not a page
+            page.goto(f"{url}{path}")
             visited.append(path)
         browser.close()
     assert not violations, "\n".join(violations)

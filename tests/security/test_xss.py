@@ -88,7 +88,10 @@ def assert_escaped(html: str, where: str) -> None:
         handlers = [name for name in attrs if name.startswith("on")]
         assert not handlers, f"<{tag} {handlers}> on {where}"
         if tag == "script":  # only our files, or a JSON data block
-            assert attrs.get("src") or attrs.get("type") == "application/json", where
+            assert attrs.get("src") or attrs.get("type") == "application/json", (
+                f"an inline <script> on {where}: the Content-Security-Policy blocks it; "
+                "move it to a file in /static"
+            )
 
 
 def test_markup_from_users_knowledge_and_staff_is_shown_as_text(admin_harness):
