@@ -302,7 +302,6 @@ def worker(
     import asyncio
     import signal
 
-    from bot.storage.db import UNAVAILABLE
     from bot.web.app import create_app
 
     settings = _settings()
@@ -315,6 +314,8 @@ def worker(
         out.print(f"released {sender.release_leases()} messages left in flight")
 
     async def main() -> None:
+        from bot.storage.db import UNAVAILABLE
+
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
