@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.errors import ChannelError
 from bot.messages import Button, Outbound
+from bot.storage.db import UNAVAILABLE
 from bot.storage.models import Contact, Outbox
 
 logger = logging.getLogger(__name__)
@@ -247,6 +248,9 @@ class Sender:
         while not stop.is_set():
             try:
                 sent = await self.run_once()
+            except UNAVAILABLE as exc:  # restarting, full: the next round tries again
+                logger.warning("sender round: database unavailable (%s)", type(exc).__name__)
+                sent = 0
             except Exception:
                 logger.exception("sender round failed")
                 sent = 0

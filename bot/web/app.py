@@ -137,6 +137,8 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         while not stop.is_set():
             try:
                 await run_in_threadpool(service.process_pending, deps.clock())
+            except UNAVAILABLE as exc:  # restarting, full: the next round tries again
+                logger.warning("processing round: database unavailable (%s)", type(exc).__name__)
             except Exception:
                 logger.exception("processing round failed")
             wake.clear()
