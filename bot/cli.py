@@ -339,6 +339,8 @@ def worker(
         out.print(f"released {sender.release_leases()} messages left in flight")
 
     async def main() -> None:
+        from bot.storage.db import UNAVAILABLE
+
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -356,8 +358,16 @@ def worker(
             )
         try:
             while not stop.is_set():
-                processed = await asyncio.to_thread(service.process_pending, datetime.now(UTC))
-                sent = await sender.run_once()
+                try:
+                    processed = await asyncio.to_thread(service.process_pending, datetime.now(UTC))
+                    sent = await sender.run_once()
+                except UNAVAILABLE as exc:  # the database restarts or is full: wait, go on
+                    logging.getLogger("bot.worker").warning(
+                        "database unavailable (%s); retrying", type(exc).__name__
+                    )
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=1.0)
+                    continue
                 if once and not processed and not sent:
                     break
                 if not processed and not sent:

@@ -14,7 +14,7 @@ from bot.countries import mentioned
 from bot.knowledge import KnowledgeBase
 from bot.langid import LanguageIdentifier
 from bot.matcher import Matcher, Scored
-from bot.messages import Action, Candidate, Decision
+from bot.messages import Action, Candidate, Decision, valid_text
 from bot.normalize import is_meaningful
 from bot.safety import detect
 
@@ -58,7 +58,7 @@ class Engine:
     def decide(
         self, text: str, *, lang_hint: str | None = None, country: str | None = None
     ) -> Decision:
-        text = (text or "")[:MAX_CHARS]
+        text = valid_text((text or "")[:MAX_CHARS])
         hint = lang_hint if lang_hint in self.languages else None
         if not is_meaningful(text):
             return Decision(Action.FALLBACK, None, (), hint or "en", 0.0, country, reason="empty")

@@ -41,11 +41,15 @@ class _Lines:
 
     def __init__(self, node: yaml.Node | None) -> None:
         self.lines: dict[tuple[str, ...], int] = {}
+        self._seen: set[int] = set()
         if node is not None:
             self._walk(node, ())
 
     def _walk(self, node: yaml.Node, path: tuple[str, ...]) -> None:
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in self._seen:  # an alias: walked once, or nested aliases take exponential time
+            return
+        self._seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 sub = (*path, str(key.value))
@@ -77,12 +81,16 @@ def _parse(path: Path) -> tuple[Any, _Lines]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
+        return data, _Lines(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise KnowledgeError(f"invalid YAML: {problem}", path=str(path), line=line) from None
-    return data, _Lines(node)
+    except ValueError as exc:  # a value PyYAML cannot construct, e.g. the date 2026-13-45
+        raise KnowledgeError(f"invalid YAML value: {exc}", path=str(path)) from None
+    except RecursionError:
+        raise KnowledgeError("invalid YAML: nested too deeply", path=str(path)) from None
 
 
 class _Reader:

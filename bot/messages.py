@@ -57,6 +57,16 @@ class Reply:
     machine_translated: bool = False
 
 
+def valid_text(text: str) -> str:
+    """``text`` as valid Unicode: JSON can carry lone surrogates ("\\ud800"), which no database,
+    encoder or language detector accepts; they become "?"."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Inbound:
     """One message from a user, whatever the channel."""
@@ -69,6 +79,11 @@ class Inbound:
     external_id: str | None = None  # the provider's message id, for deduplication
     locale_hint: str | None = None  # e.g. Telegram's language_code
     meta: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", valid_text(self.text))
+        if self.payload is not None:
+            object.__setattr__(self, "payload", valid_text(self.payload))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,14 @@ At least once, never lost: a row is *leased* (its ``next_attempt_at`` moves
 past the lease) and committed before the provider is called, and marked sent
 after. If the process dies between the provider accepting a message and that
 commit, the lease expires and the message is sent again — the only way a
-user can receive a duplicate. Retries back off exponentially, honour the
-provider's retry-after, and a permanent error (the user blocked the bot)
+user can receive a duplicate. While the database refuses that commit (it is
+restarting, the disk is full) the sender keeps what it sent in memory and
+records it before it claims anything else.
+
+In order per chat: only the oldest unsent message of a contact is due, so a
+retried message is never overtaken by a later one. Retries back off
+exponentially; a provider's retry-after (a rate limit) is honoured and does
+not count as a failed attempt; a permanent error (the user blocked the bot)
 marks the contact unreachable instead of retrying.
 """
 
@@ -19,17 +25,20 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import exists, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.errors import ChannelError
 from bot.messages import Button, Outbound
+from bot.storage.db import UNAVAILABLE
 from bot.storage.models import Contact, Outbox
 
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
+UNSENT = ("queued", "sending")
 
 
 class Transport(Protocol):
@@ -59,19 +68,28 @@ class Sender:
         self.per_chat_interval = per_chat_interval
         self.per_second = per_second
         self._last_send: dict[int, float] = {}
+        # outbox id -> (provider id, sent at): accepted by the provider, not yet recorded
+        self._unrecorded: dict[int, tuple[str, datetime]] = {}
         self._postgres = sessions.kw["bind"].dialect.name == "postgresql"
 
     def claim(self, limit: int = 20) -> list[tuple[Outbound, int]]:
         """Lease up to ``limit`` due rows; returns them with their contact ids."""
         now = self.clock()
+        earlier = aliased(Outbox)
         with self.sessions() as s:
             q = (
                 select(Outbox, Contact)
                 .join(Contact, Contact.id == Outbox.contact_id)
                 .where(
-                    Outbox.status.in_(("queued", "sending")),
+                    Outbox.status.in_(UNSENT),
                     Outbox.next_attempt_at <= now,
                     Outbox.channel.in_(tuple(self.transports)),
+                    # only a chat's oldest unsent message: one per chat per round, in order
+                    ~exists().where(
+                        earlier.contact_id == Outbox.contact_id,
+                        earlier.status.in_(UNSENT),
+                        earlier.id < Outbox.id,
+                    ),
                 )
                 .order_by(Outbox.id)
                 .limit(limit)
@@ -80,11 +98,9 @@ class Sender:
                 q = q.with_for_update(skip_locked=True, of=Outbox)
             rows = s.execute(q).all()
             claimed: list[tuple[Outbound, int]] = []
-            seen: set[int] = set()
             for row, contact in rows:
-                if contact.id in seen:  # one message per chat per round keeps the order
+                if row.id in self._unrecorded:  # sent already; never twice
                     continue
-                seen.add(contact.id)
                 if contact.unreachable:
                     row.status, row.error = "failed", "contact unreachable"
                     continue
@@ -109,6 +125,8 @@ class Sender:
         return claimed
 
     async def run_once(self, limit: int = 20) -> int:
+        if self._unrecorded:
+            self._record_sent()  # raises while the database still refuses: nothing new goes out
         claimed = self.claim(limit)
         for message, contact_id in claimed:
             await self._pace(contact_id)
@@ -139,16 +157,34 @@ class Sender:
             return
         finally:
             self._last_send[contact_id] = time.monotonic()
+        self._unrecorded[message.outbox_id] = (provider_id, self.clock())
+        try:
+            self._record_sent()
+        except SQLAlchemyError as exc:
+            logger.warning(
+                "outbox %s was sent but cannot be recorded yet (%s); recording it before "
+                "anything else is sent",
+                message.outbox_id,
+                type(exc).__name__,
+            )
+            raise
+
+    def _record_sent(self) -> None:
+        """Mark sent what the providers accepted; kept in memory while the database refuses."""
+        pending = dict(self._unrecorded)  # a copy: one sender may serve several threads
         with self.sessions() as s:
-            row = s.get(Outbox, message.outbox_id)
-            if row is not None:
-                row.status, row.provider_id, row.sent_at, row.error = (
-                    "sent",
-                    provider_id,
-                    self.clock(),
-                    None,
-                )
-                s.commit()
+            for outbox_id, (provider_id, sent_at) in pending.items():
+                row = s.get(Outbox, outbox_id)
+                if row is not None:
+                    row.status, row.provider_id, row.sent_at, row.error = (
+                        "sent",
+                        provider_id,
+                        sent_at,
+                        None,
+                    )
+            s.commit()
+        for outbox_id in pending:
+            self._unrecorded.pop(outbox_id, None)
 
     def _failed(self, message: Outbound, contact_id: int, exc: ChannelError) -> None:
         now = self.clock()
@@ -164,14 +200,13 @@ class Sender:
                 contact = s.get(Contact, contact_id)
                 if contact is not None and exc.code == "blocked":
                     contact.unreachable = True
+            elif exc.retry_after:  # a rate limit: the message did not fail, it has to wait
+                row.status, row.attempts = "queued", max(0, row.attempts - 1)
+                row.next_attempt_at = now + timedelta(seconds=exc.retry_after)
             elif row.attempts >= MAX_ATTEMPTS:
                 row.status = "failed"
             else:
-                row.status = "queued"
-                delay = (
-                    timedelta(seconds=exc.retry_after) if exc.retry_after else backoff(row.attempts)
-                )
-                row.next_attempt_at = now + delay
+                row.status, row.next_attempt_at = "queued", now + backoff(row.attempts)
             s.commit()
         logger.info(
             "outbox %s: %s (%s)",
@@ -190,7 +225,15 @@ class Sender:
             return len(rows)
 
     async def aclose(self) -> None:
-        """Close the transports' network clients."""
+        """Record what is still unrecorded, if the database lets us; close the network clients."""
+        if self._unrecorded:
+            try:
+                self._record_sent()
+            except SQLAlchemyError:
+                logger.warning(
+                    "%d sent messages could not be recorded; they will be sent again",
+                    len(self._unrecorded),
+                )
         for transport in self.transports.values():
             close = getattr(transport, "aclose", None)
             if close is not None:
@@ -198,15 +241,16 @@ class Sender:
 
     def backlog(self) -> int:
         with self.sessions() as s:
-            rows = s.scalars(
-                select(Outbox.id).where(or_(Outbox.status == "queued", Outbox.status == "sending"))
-            )
+            rows = s.scalars(select(Outbox.id).where(Outbox.status.in_(UNSENT)))
             return len(rows.all())
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 0.5) -> None:
         while not stop.is_set():
             try:
                 sent = await self.run_once()
+            except UNAVAILABLE as exc:  # restarting, full: the next round tries again
+                logger.warning("sender round: database unavailable (%s)", type(exc).__name__)
+                sent = 0
             except Exception:
                 logger.exception("sender round failed")
                 sent = 0

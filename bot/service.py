@@ -36,6 +36,7 @@ from bot.conversation import (
 from bot.i18n import t
 from bot.languages import native_name
 from bot.messages import Action, Button, Inbound, Reply
+from bot.storage.db import UNAVAILABLE
 from bot.storage.models import (
     ArrivalStat,
     AuditLog,
@@ -155,6 +156,8 @@ class Service:
                     self._process(s, event, now)
                     event.processed_at = now
                     s.commit()
+                except UNAVAILABLE:
+                    raise  # the database failed, not the event: it stays pending, uncounted
                 except Exception as exc:  # one bad event must not block the queue forever
                     s.rollback()
                     logger.exception("processing event %s failed", event_id)

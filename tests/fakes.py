@@ -11,7 +11,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,23 +22,27 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+Failure = tuple[int, dict[str, Any]]  # HTTP status and JSON body
+
 
 @dataclass
 class Recorder:
-    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # every send tried
+    delivered: list[dict[str, Any]] = field(default_factory=list)  # the sends that succeeded
     delay: float = 0.0  # seconds each send takes (to widen a crash window)
-    failures: list[tuple[int, dict[str, Any]]] = field(
-        default_factory=list
-    )  # served before successes
+    failures: list[Failure] = field(default_factory=list)  # served before successes
+    outage: Callable[[], Failure | None] | None = None  # consulted on every send, e.g. by time
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail_next(self, status: int, body: dict[str, Any], times: int = 1) -> None:
         with self.lock:
             self.failures.extend([(status, body)] * times)
 
-    def pop_failure(self) -> tuple[int, dict[str, Any]] | None:
+    def pop_failure(self) -> Failure | None:
         with self.lock:
-            return self.failures.pop(0) if self.failures else None
+            if self.failures:
+                return self.failures.pop(0)
+        return self.outage() if self.outage is not None else None
 
     def named(self, name: str) -> list[dict[str, Any]]:
         return [params for n, params in self.calls if n == name]
@@ -70,6 +74,8 @@ def fake_telegram_app(rec: Recorder) -> Starlette:
         failure = rec.pop_failure() if name == "sendMessage" else None
         if failure:
             return JSONResponse(failure[1], status_code=failure[0])
+        if name == "sendMessage":
+            rec.delivered.append(params)
         if name == "getMe":
             result: Any = {
                 "id": 1,
@@ -101,6 +107,7 @@ def fake_twilio_app(rec: Recorder) -> Starlette:
         failure = rec.pop_failure()
         if failure:
             return JSONResponse(failure[1], status_code=failure[0])
+        rec.delivered.append(form)
         counter["id"] += 1
         sid = f"SM{counter['id']:032d}"
         return JSONResponse(
@@ -120,25 +127,60 @@ def fake_twilio_app(rec: Recorder) -> Starlette:
     )
 
 
+class LocalServer:
+    """``app`` on a loopback port in a thread. ``stop`` and ``start`` again on the same port:
+    while it is stopped, clients get "connection refused", as from a provider that is down."""
+
+    def __init__(self, app: Starlette, lifespan: str = "off") -> None:
+        self.app, self.lifespan = app, lifespan
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        server = uvicorn.Server(uvicorn.Config(self.app, log_level="error", lifespan=self.lifespan))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self._server, self._thread, self._sock = server, thread, sock
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None and self._sock is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=5)
+            self._sock.close()
+        self._server = self._thread = self._sock = None
+
+
+@contextmanager
+def serving(app: Starlette, lifespan: str = "off") -> Iterator[LocalServer]:
+    """Run ``app`` on a free loopback port in a thread; yields the server (``.url``)."""
+    server = LocalServer(app, lifespan)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @contextmanager
 def serve(app: Starlette, lifespan: str = "off") -> Iterator[str]:
     """Run ``app`` on a free loopback port in a thread; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan=lifespan))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
+    with serving(app, lifespan) as server:
+        yield server.url
 
 
 def load_payload(name: str, **replace: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
@@ -28,9 +28,32 @@ def find_bindir() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+class Cluster:
+    """A running throw-away cluster: ``url`` of its ``postgres`` database; ``stop``/``start``
+    (or ``restart``) it, as an operator or a crash would."""
+
+    def __init__(self, base: Path, pg_ctl: list[str], options: str) -> None:
+        self.base, self._pg_ctl, self._options = base, pg_ctl, options
+        self.url = f"postgresql+psycopg://brug@/postgres?host={base}"
+
+    def start(self) -> None:
+        subprocess.run(
+            [*self._pg_ctl, "-w", "-l", str(self.base / "log"), "-o", self._options, "start"],
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run([*self._pg_ctl, "-w", "-m", mode, "stop"], check=True, capture_output=True)
+
+    def restart(self, mode: str = "fast") -> None:
+        self.stop(mode)
+        self.start()
+
+
 @contextmanager
-def temporary_cluster(prefix: str = "brug-pg-", max_connections: int = 200) -> Iterator[str]:
-    """Start a cluster in a temporary folder; yields the URL of its ``postgres`` database."""
+def running_cluster(prefix: str = "brug-pg-", max_connections: int = 200) -> Iterator[Cluster]:
+    """Start a cluster in a temporary folder; removed afterwards."""
     bindir = find_bindir()
     if bindir is None:
         raise ClusterError("PostgreSQL server binaries not found (apt-get install postgresql)")
@@ -40,7 +63,8 @@ def temporary_cluster(prefix: str = "brug-pg-", max_connections: int = 200) -> I
         shutil.chown(base, user="postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
     data = base / "data"
-    pg_ctl = [*run_as, str(bindir / "pg_ctl"), "-D", str(data)]
+    options = f"-k {base} -c listen_addresses='' -c fsync=off -c max_connections={max_connections}"
+    cluster = Cluster(base, [*run_as, str(bindir / "pg_ctl"), "-D", str(data)], options)
     try:
         subprocess.run(
             [
@@ -59,21 +83,22 @@ def temporary_cluster(prefix: str = "brug-pg-", max_connections: int = 200) -> I
             check=True,
             capture_output=True,
         )
-        options = (
-            f"-k {base} -c listen_addresses='' -c fsync=off -c max_connections={max_connections}"
-        )
-        subprocess.run(
-            [*pg_ctl, "-w", "-l", str(base / "log"), "-o", options, "start"],
-            check=True,
-            capture_output=True,
-        )
+        cluster.start()
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(base, ignore_errors=True)
         raise ClusterError(
             f"could not start PostgreSQL: {exc.stderr.decode(errors='replace')[-500:]}"
         ) from None
     try:
-        yield f"postgresql+psycopg://brug@/postgres?host={base}"
+        yield cluster
     finally:
-        subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True)
+        with suppress(subprocess.CalledProcessError):  # stopped already
+            cluster.stop("immediate")
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def temporary_cluster(prefix: str = "brug-pg-", max_connections: int = 200) -> Iterator[str]:
+    """Start a cluster in a temporary folder; yields the URL of its ``postgres`` database."""
+    with running_cluster(prefix, max_connections) as cluster:
+        yield cluster.url

@@ -38,14 +38,16 @@ from bot.outbox import Sender, Transport
 from bot.runtime import build_engine, load_knowledge
 from bot.service import Service
 from bot.settings import Settings
-from bot.storage.db import make_engine
+from bot.storage.db import UNAVAILABLE, make_engine
 from bot.storage.migrate import upgrade
 from bot.translate import Translator, make_translator
+from bot.web.security import SecurityHeaders
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024
 KNOWLEDGE_POLL_SECONDS = 2.0
+RETRY = {"Retry-After": "5"}
 
 
 @dataclass
@@ -136,6 +138,8 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         while not stop.is_set():
             try:
                 await run_in_threadpool(service.process_pending, deps.clock())
+            except UNAVAILABLE as exc:  # restarting, full: the next round tries again
+                logger.warning("processing round: database unavailable (%s)", type(exc).__name__)
             except Exception:
                 logger.exception("processing round failed")
             wake.clear()
@@ -184,6 +188,21 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
                 await task
             await sender.aclose()
             db.dispose()
+
+    async def storage_unavailable(request: Request, exc: Exception) -> Response:
+        """The database is down or full: 503, so Telegram and Twilio deliver the update again
+        (a 200 would lose it, a 500 would read as our bug)."""
+        orig = getattr(exc, "orig", None) or exc
+        logger.warning(
+            "%s %s: database unavailable (%s: %s)",
+            request.method,
+            request.url.path,
+            type(orig).__name__,
+            str(orig).splitlines()[0][:200] if str(orig) else "",
+        )
+        return PlainTextResponse(
+            "the service is briefly unavailable; try again", status_code=503, headers=RETRY
+        )
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -308,6 +327,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     )
     routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
     middleware = [
+        Middleware(SecurityHeaders, hsts=settings.env == "production"),
         Middleware(
             SessionMiddleware,
             secret_key=settings.secret_key,
@@ -315,9 +335,14 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             max_age=12 * 3600,
             same_site="lax",
             https_only=settings.env == "production",
-        )
+        ),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=middleware,
+        exception_handlers=dict.fromkeys(UNAVAILABLE, storage_unavailable),
+    )
     app.state.service = service
     app.state.sender = sender
     app.state.engine = engine

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.web.app import Deps, create_app
 from tests.conftest import make_settings
-from tests.fakes import Recorder, fake_telegram_app, fake_twilio_app, serve
+from tests.fakes import LocalServer, Recorder, fake_telegram_app, fake_twilio_app, serving
 
 SECRET = "test-secret_123"
 TWILIO_SID = "AC00000000000000000000000000000000"
@@ -30,6 +30,7 @@ class Harness:
     telegram: Recorder
     twilio: Recorder
     now: datetime
+    servers: dict[str, LocalServer] = field(default_factory=dict)  # the fakes, by channel
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -71,7 +72,8 @@ def build_harness(
     tmp_path: Path, engine: Any, translator: Any = None, **extra_env: str
 ) -> Iterator[Harness]:
     tg, tw = Recorder(), Recorder()
-    with serve(fake_telegram_app(tg)) as tg_url, serve(fake_twilio_app(tw)) as tw_url:
+    with serving(fake_telegram_app(tg)) as tg_srv, serving(fake_twilio_app(tw)) as tw_srv:
+        tg_url, tw_url = tg_srv.url, tw_srv.url
         env = {
             "TELEGRAM_BOT_TOKEN": "123456:TEST",
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
@@ -86,13 +88,16 @@ def build_harness(
             "TWILIO_TEMPLATE_SIDS": "en=HX0000000000000000000000000000000e,pl=HX000000000000000000000000000000pl",
             **extra_env,
         }
-        h = Harness(None, tg, tw, datetime.now(UTC))
+        h = Harness(None, tg, tw, datetime.now(UTC), {"telegram": tg_srv, "whatsapp": tw_srv})
         settings = make_settings(tmp_path, **env)
         h.app = create_app(
             settings, Deps(engine=engine, clock=lambda: h.now, translator=translator)
         )
         h.app.state.sender.per_second = 0
-        yield h
+        try:
+            yield h
+        finally:  # the lifespan does this in a real run: no connection left to the collector
+            h.app.state.service.sessions.kw["bind"].dispose()
 
 
 @pytest.fixture

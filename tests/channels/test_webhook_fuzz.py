@@ -5,8 +5,11 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
-from tests.channels.conftest import SECRET
+from bot.storage.models import InboundEvent
+from tests.channels.conftest import SECRET, run
+from tests.fakes import load_payload
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=40),
@@ -57,3 +60,24 @@ def test_whatsapp_webhook_never_answers_5xx(harness, form):
             harness.app.state.service.process_pending(harness.now)
 
     asyncio.run(scenario())
+
+
+def test_a_lone_surrogate_in_a_message_is_answered_not_dropped(harness):
+    """JSON may carry "\\ud800"; no database or language detector takes it."""
+    update = load_payload("telegram/message__text.json", text="\ud800 gdzie mam sie zameldowac")
+
+    async def scenario():
+        async with harness.client() as c:
+            res = await c.post(
+                "/telegram/webhook",
+                content=json.dumps(update).encode(),
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
+            assert res.status_code == 200
+            await harness.flush()
+
+    run(scenario(), harness)
+    with harness.app.state.service.sessions() as s:
+        event = s.scalars(select(InboundEvent)).one()
+        assert event.processed_at is not None and event.error is None
+    assert harness.telegram.named("sendMessage")

@@ -1,0 +1,3 @@
+"""Drills run the real app with the channel tests' harness (fake providers outside)."""
+
+from tests.channels.conftest import harness  # noqa: F401
