@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path

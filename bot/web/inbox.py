@@ -162,6 +162,7 @@ def routes(
             with sessions() as s:
                 staff = signed_in(request, s)
                 if staff is not None:
+                    staff.session_version += 1  # a copied cookie dies with this one
                     inbox.audit(s, clock(), staff, "logout", staff.username)
                     s.commit()
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.text import split_text
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +20,6 @@ from bot.messages import Button
 from bot.storage.models import Contact, InboundEvent, Outbox
 from handlers.telegram.convert import to_html
 from handlers.telegram.transport import TEXT_LIMIT as TELEGRAM_LIMIT
-from handlers.text import split_text
 from handlers.whatsapp.convert import render
 from handlers.whatsapp.transport import TEXT_LIMIT as WHATSAPP_LIMIT
 from tests.fakes import Recorder
