@@ -70,26 +70,40 @@ def _ours(procs: dict[int, tuple[int, float, bool]]) -> set[int]:
     return ours
 
 
+def _machine_busy() -> float:
+    """CPU seconds all processes have used since boot (all CPUs together)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / TICK
+
+
+def _own_children() -> float:
+    """CPU seconds of this process's children that have ended (and theirs)."""
+    stat = Path(f"/proc/{os.getpid()}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[13]) + int(fields[14])) / TICK
+
+
+def _ours_cpu() -> float:
+    procs = _processes()
+    return sum(procs[pid][1] for pid in _ours(procs) if pid in procs) + _own_children()
+
+
 class Busy:
     """How busy the machine was during a run: the load average before and after, and the CPU
-    that processes other than the benchmark's own used meanwhile (processes that start and end
-    within the run are not seen)."""
+    that processes other than the benchmark's own used meanwhile (the machine's CPU time less
+    that of this process, its descendants and its PostgreSQL cluster)."""
 
     def __init__(self) -> None:
         self.load = os.getloadavg()
-        self.procs = _processes()
+        self.total, self.ours = _machine_busy(), _ours_cpu()
         self.started = time.perf_counter()
 
     def verdict(self) -> str:
-        load, procs = os.getloadavg(), _processes()
+        load = os.getloadavg()
         seconds = time.perf_counter() - self.started
-        ours = _ours(procs) | _ours(self.procs)
-        others = sum(
-            cpu - (self.procs[pid][1] if pid in self.procs else 0.0)
-            for pid, (_, cpu, _) in procs.items()
-            if pid not in ours
-        )
-        share = others / seconds if seconds else 0.0
+        others = (_machine_busy() - self.total) - (_ours_cpu() - self.ours)
+        share = max(0.0, others / seconds) if seconds else 0.0
         cores = os.cpu_count() or 1
         word = "quiet" if share < 0.15 else "BUSY: other jobs shared the CPUs"
         return (

@@ -327,7 +327,7 @@ def main() -> None:
     ap.add_argument("--web", default="1,2,4", help="numbers of uvicorn web processes")
     ap.add_argument("--seconds", type=int, default=10, help="length of each flood")
     ap.add_argument("--connections", type=int, default=32, help="concurrent connections")
-    ap.add_argument("--e2e-rate", type=float, default=20, help="updates/s, end-to-end phase")
+    ap.add_argument("--e2e-rate", type=float, default=10, help="updates/s, end-to-end phase")
     ap.add_argument("--e2e-seconds", type=float, default=5, help="length of the end-to-end phase")
     ap.add_argument("--drain-seconds", type=float, default=5)
     ap.add_argument("--loader", choices=("auto", "wrk", "httpx"), default="auto")

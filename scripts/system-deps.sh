@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs when they are missing:
 # a PostgreSQL server (tests start their own throw-away cluster) and Debian's Chromium
-# (browser tests drive it with Playwright; Playwright's own browser download is not used).
+# (browser tests drive it with Playwright; Playwright's own browser download is not used);
+# and wrk, the HTTP load generator of benchmarks/webhooks.py.
 set -euo pipefail
 
 need=()
@@ -10,6 +11,10 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 if ! command -v chromium >/dev/null 2>&1; then
   need+=(chromium)
+fi
+
+if ! command -v wrk >/dev/null 2>&1; then
+  need+=(wrk)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
