@@ -147,13 +147,15 @@ def row(*cells: object) -> None:
     print("| " + " | ".join(str(c) for c in cells) + " |", flush=True)
 
 
-def memory_mb(pid: int) -> tuple[float, float]:
-    """(RSS, PSS) of a process in MB. PSS shares each shared page among the processes that map
-    it, so the PSS of several processes adds up to what they really use together."""
-    rss = pss = 0.0
+def memory_mb(pid: int) -> tuple[float, float, float]:
+    """(RSS, peak RSS, PSS) of a process in MB. PSS shares each shared page among the processes
+    that map it, so the PSS of several processes adds up to what they really use together."""
+    rss = peak = pss = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             rss = int(line.split()[1]) / 1024
+        elif line.startswith("VmHWM:"):
+            peak = int(line.split()[1]) / 1024
     rollup = Path(f"/proc/{pid}/smaps_rollup")
     try:
         for line in rollup.read_text().splitlines():
@@ -161,7 +163,7 @@ def memory_mb(pid: int) -> tuple[float, float]:
                 pss = int(line.split()[1]) / 1024
     except OSError:
         pss = float("nan")
-    return rss, pss
+    return rss, peak, pss
 
 
 def children(pid: int) -> list[int]:

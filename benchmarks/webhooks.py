@@ -327,8 +327,8 @@ def main() -> None:
     ap.add_argument("--web", default="1,2,4", help="numbers of uvicorn web processes")
     ap.add_argument("--seconds", type=int, default=10, help="length of each flood")
     ap.add_argument("--connections", type=int, default=32, help="concurrent connections")
-    ap.add_argument("--e2e-rate", type=float, default=10, help="updates/s, end-to-end phase")
-    ap.add_argument("--e2e-seconds", type=float, default=5, help="length of the end-to-end phase")
+    ap.add_argument("--e2e-rate", type=float, default=5, help="updates/s, end-to-end phase")
+    ap.add_argument("--e2e-seconds", type=float, default=10, help="length of the end-to-end phase")
     ap.add_argument("--drain-seconds", type=float, default=5)
     ap.add_argument("--loader", choices=("auto", "wrk", "httpx"), default="auto")
     args = ap.parse_args()
@@ -340,8 +340,8 @@ def main() -> None:
     print(
         f"flood: {args.loader}, {args.connections} connections, {args.seconds} s, every update "
         f"unique; end to end: {args.e2e_rate:g} updates/s for {args.e2e_seconds:g} s; one `brug "
-        "worker` (sender pacing off); load generator, web processes, worker and database share "
-        "the machine"
+        "worker` as shipped (sender paced at 25 messages/s); load generator, web processes, worker "
+        "and database share the machine"
     )
     fake = FakeBotApi()
     api = fake.serve()
