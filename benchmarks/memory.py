@@ -137,24 +137,14 @@ def process(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Pope
         stop(proc)
 
 
-def uvicorn_workers(port_url: str) -> list[int]:
-    """The pids of the uvicorn supervisor's worker processes serving ``port_url``."""
-    port = port_url.split(":")[2].split("/")[0]
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            cmd = (d / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"uvicorn" in cmd and port.encode() in cmd:
-            workers = [
-                c
-                for c in children(int(d.name))
-                if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()
-            ]
-            return workers or [int(d.name)]  # one worker: uvicorn serves in its own process
-    return []
+def uvicorn_workers(pid: int) -> list[int]:
+    """The worker processes under uvicorn's supervisor; uvicorn itself when it has one."""
+    workers = [
+        c
+        for c in children(pid)
+        if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()
+    ]
+    return workers or [pid]
 
 
 def main() -> None:
@@ -178,8 +168,9 @@ def main() -> None:
     # the baseline: the echo app, one uvicorn process
     tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with uvicorn_app("benchmarks.echo_app:app", 1, env, tmp / "echo.log") as url:
-        (pid,) = uvicorn_workers(url)
+    with uvicorn_app("benchmarks.echo_app:app", 1, env, tmp / "echo.log") as app:
+        url = app.url
+        (pid,) = uvicorn_workers(app.pid)
         idle = memory_mb(pid)
         asyncio.run(traffic(url, args.users, 1_000, args.dev))
         after = memory_mb(pid)
@@ -220,9 +211,10 @@ def main() -> None:
     )  # fmt: skip
     with (
         process([sys.executable, "-m", "bot.cli", "worker"], env) as worker,
-        uvicorn_app("bot.web.asgi:app", args.web, env, tmp / "web.log") as url,
+        uvicorn_app("bot.web.asgi:app", args.web, env, tmp / "web.log") as app,
     ):
-        webs = uvicorn_workers(url)
+        url = app.url
+        webs = uvicorn_workers(app.pid)
         settle([worker.pid, *webs])
         idle_web = [memory_mb(p) for p in webs]
         idle_worker = memory_mb(worker.pid)

@@ -12,6 +12,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -56,18 +57,56 @@ def _processes() -> dict[int, tuple[int, float, bool]]:
     return out
 
 
-def _ours(procs: dict[int, tuple[int, float, bool]]) -> set[int]:
-    """This process, its descendants, and the benchmark clusters' processes."""
-    roots = {os.getpid()} | {pid for pid, (_, _, marked) in procs.items() if marked}
-    ours = set(roots)
+def _descendants(procs: dict[int, tuple[int, float, bool]], roots: set[int]) -> set[int]:
+    tree = set(roots)
     changed = True
     while changed:
         changed = False
         for pid, (ppid, _, _) in procs.items():
-            if ppid in ours and pid not in ours:
-                ours.add(pid)
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
                 changed = True
-    return ours
+    return tree
+
+
+def _ours(procs: dict[int, tuple[int, float, bool]]) -> set[int]:
+    """This process, its descendants, and the benchmark clusters' processes."""
+    marked = {pid for pid, (_, _, m) in procs.items() if m}
+    return _descendants(procs, {os.getpid()} | marked)
+
+
+@dataclass
+class Cpu:
+    """CPU seconds used so far, by part: the machine, given process trees, this process with
+    its ended children (e.g. wrk), and the benchmark's PostgreSQL cluster."""
+
+    machine: float
+    trees: dict[str, float]
+    own: float
+    database: float
+
+    @classmethod
+    def now(cls, trees: dict[str, int]) -> Cpu:
+        procs = _processes()
+        cluster = _descendants(procs, {pid for pid, (_, _, m) in procs.items() if m})
+        me = procs.get(os.getpid(), (0, 0.0, False))[1]
+        return cls(
+            _machine_busy(),
+            {
+                name: sum(procs[p][1] for p in _descendants(procs, {root}) if p in procs)
+                for name, root in trees.items()
+            },
+            me + _own_children(),
+            sum(procs[p][1] for p in cluster if p in procs),
+        )
+
+    def since(self, before: Cpu) -> dict[str, float]:
+        """Seconds of CPU per part between two readings; "others" is everything else."""
+        parts = {name: cpu - before.trees.get(name, 0.0) for name, cpu in self.trees.items()}
+        parts["database server"] = self.database - before.database
+        parts["load generator, fake API"] = self.own - before.own
+        parts["other processes"] = max(0.0, self.machine - before.machine - sum(parts.values()))
+        return parts
 
 
 def _machine_busy() -> float:

@@ -43,7 +43,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from benchmarks.report import Busy, machine, pct, ratio, row, table
+from benchmarks.report import Busy, Cpu, machine, pct, ratio, row, table
 from bot.storage.pgcluster import temporary_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,10 +223,16 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+@dataclass
+class Served:
+    url: str  # the webhook's
+    pid: int  # uvicorn's first process (with several workers, their supervisor)
+
+
 @contextmanager
-def uvicorn_app(factory: str, workers: int, env: dict[str, str], log: Path) -> Iterator[str]:
-    """``uvicorn --factory`` with ``workers`` processes; yields the webhook URL once every
-    process has started (each builds its own engine)."""
+def uvicorn_app(factory: str, workers: int, env: dict[str, str], log: Path) -> Iterator[Served]:
+    """``uvicorn --factory`` with ``workers`` processes, once every process has started (each
+    builds its own engine)."""
     port = free_port()
     with log.open("w") as err:
         proc = subprocess.Popen(
@@ -240,7 +246,7 @@ def uvicorn_app(factory: str, workers: int, env: dict[str, str], log: Path) -> I
             if proc.poll() is not None or time.perf_counter() > deadline:
                 raise RuntimeError(f"{factory} did not start:\n{log.read_text()[-2000:]}")
             time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/telegram/webhook"
+        yield Served(f"http://127.0.0.1:{port}/telegram/webhook", proc.pid)
     finally:
         stop(proc)
 
@@ -290,6 +296,7 @@ class Case:
     e2e: list[float]
     lost: int
     drain: float
+    cpu: dict[str, float]  # CPU seconds per part during the flood
 
 
 def run_brug(
@@ -303,22 +310,43 @@ def run_brug(
     )  # fmt: skip
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=ROOT)
     try:
-        with uvicorn_app("bot.web.asgi:app", web, env, tmp / "uvicorn.log") as url:
-            e2e, lost = asyncio.run(steady(url, args.e2e_rate, args.e2e_seconds, fake, first))
-            loaded = flood(url, args, first + 1_000_000)
+        with uvicorn_app("bot.web.asgi:app", web, env, tmp / "uvicorn.log") as app:
+            e2e, lost = asyncio.run(steady(app.url, args.e2e_rate, args.e2e_seconds, fake, first))
+            parts = {"web": app.pid, "worker": worker.pid}
+            before = Cpu.now(parts)
+            loaded = flood(app.url, args, first + 1_000_000)
+            cpu = Cpu.now(parts).since(before)
             backlog, t0 = pending(db_url), time.perf_counter()
             time.sleep(args.drain_seconds)
             drained = (backlog - pending(db_url)) / (time.perf_counter() - t0)
     finally:
         stop(worker)
-    return Case(loaded, e2e, lost, drained)
+    return Case(loaded, e2e, lost, drained, cpu)
 
 
-def run_echo(web: int, args: argparse.Namespace) -> Flood:
+def run_echo(web: int, args: argparse.Namespace) -> tuple[Flood, dict[str, float]]:
     tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with uvicorn_app("benchmarks.echo_app:app", web, env, tmp / "uvicorn.log") as url:
-        return flood(url, args, 1)
+    with uvicorn_app("benchmarks.echo_app:app", web, env, tmp / "uvicorn.log") as app:
+        before = Cpu.now({"web": app.pid})
+        result = flood(app.url, args, 1)
+        return result, Cpu.now({"web": app.pid}).since(before)
+
+
+def cpu_table(cases: list[tuple[int, Case, dict[str, float], Flood]], seconds: int) -> None:
+    """Where the CPU went during each flood, in ms of CPU per accepted webhook."""
+    print("\nCPU during the flood, ms per accepted webhook (idle: CPU left unused):\n")
+    names = ["web", "worker", "database server", "load generator, fake API", "other processes"]
+    table(["web processes", *(f"brug: {n}" for n in names), "brug: idle", "echo: web",
+           "echo: load generator"])  # fmt: skip
+    cores = os.cpu_count() or 1
+    for web, c, echo_cpu, e in cases:
+        n = c.flood.rate * seconds
+        idle = max(0.0, cores * seconds - sum(c.cpu.values()))
+        m = e.rate * seconds
+        row(web, *(f"{1000 * c.cpu[k] / n:.2f}" for k in names), f"{1000 * idle / n:.2f}",
+            f"{1000 * echo_cpu['web'] / m:.3f}",
+            f"{1000 * echo_cpu['load generator, fake API'] / m:.3f}")  # fmt: skip
 
 
 def main() -> None:
@@ -345,7 +373,7 @@ def main() -> None:
     )
     fake = FakeBotApi()
     api = fake.serve()
-    echo: dict[int, Flood] = {}
+    echo: dict[int, tuple[Flood, dict[str, float]]] = {}
     first = 10_000_000
     for kind in kinds:
         watch = Busy()
@@ -353,18 +381,21 @@ def main() -> None:
         table(["web processes", "msg/s brug / echo", "brug/echo", "p50 ms brug / echo",
                "p99 ms brug / echo", "p99 brug/echo", "errors brug / echo",
                "e2e p50 / p99 ms", "e2e lost", "worker drains events/s"])  # fmt: skip
+        cases = []
         with databases(kind) as fresh:
             for web in webs:
                 if web not in echo:
                     echo[web] = run_echo(web, args)
-                e = echo[web]
+                e, echo_cpu = echo[web]
                 c = run_brug(next(fresh), web, args, fake, api, first)
+                cases.append((web, c, echo_cpu, e))
                 first += 10_000_000
                 f = c.flood
                 row(web, f"{f.rate:.0f} / {e.rate:.0f}", ratio(f.rate, e.rate),
                     f"{f.p50:.1f} / {e.p50:.1f}", f"{f.p99:.1f} / {e.p99:.1f}",
                     ratio(f.p99, e.p99), f"{f.errors} / {e.errors}",
                     f"{pct(c.e2e, 0.5):.0f} / {pct(c.e2e, 0.99):.0f}", c.lost, f"{c.drain:.0f}")  # fmt: skip
+        cpu_table(cases, args.seconds)
         print(f"\n_{watch.verdict()}_")
 
 
