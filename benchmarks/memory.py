@@ -18,7 +18,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +27,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from benchmarks.engine import DEV
-from benchmarks.report import Busy, children, machine, memory_mb, ratio, row, table
+from benchmarks.report import Busy, children, machine, memory_mb, ratio, row, scratch, table
 from benchmarks.webhooks import HEADERS, FakeBotApi, brug_env, free_port, stop, uvicorn_app
 from bot.languages import ALL_CODES
 
@@ -166,7 +165,7 @@ def main() -> None:
     watch = Busy()
 
     # the baseline: the echo app, one uvicorn process
-    tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
+    tmp = scratch()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with uvicorn_app("benchmarks.echo_app:app", 1, env, tmp / "echo.log") as app:
         url = app.url
@@ -178,7 +177,7 @@ def main() -> None:
     results.append(("echo app (uvicorn, bare Starlette): the baseline", idle[0], after, "–"))
 
     # `brug serve`: web, processor and sender in one process
-    tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
+    tmp = scratch()
     db = f"sqlite:///{tmp}/serve.db"
     env = {**brug_env(db, api, tmp), "BRUG_RUN_WORKER": "true"}
     port = free_port()
@@ -202,7 +201,7 @@ def main() -> None:
     )  # fmt: skip
 
     # the Procfile layout: uvicorn web processes and one `brug worker`
-    tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
+    tmp = scratch()
     db = f"sqlite:///{tmp}/split.db"
     env = brug_env(db, api, tmp)
     subprocess.run(

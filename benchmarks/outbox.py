@@ -22,7 +22,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +33,7 @@ import httpx
 from sqlalchemy import insert, select
 from sqlalchemy.orm import sessionmaker
 
-from benchmarks.report import Busy, machine, ratio, row, table
+from benchmarks.report import Busy, machine, ratio, row, scratch, table
 from benchmarks.webhooks import databases
 from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
@@ -162,7 +161,7 @@ def measure(
     """(messages/s, messages delivered more than once) for one way of sending."""
     rec.calls.clear()
     arrivals.times.clear()
-    tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
+    tmp = scratch()
     if mode == "plain":
         share = [n // processes + (i < n % processes) for i in range(processes)]
         starts = [sum(share[:i]) for i in range(processes)]
@@ -194,7 +193,7 @@ async def child_sender(db_url: str, api: str) -> None:
     from bot.settings import Settings
     from bot.web.app import build_transports
 
-    settings = Settings.from_env(env_for(db_url, api, Path(tempfile.mkdtemp(prefix="brug-bench-"))))
+    settings = Settings.from_env(env_for(db_url, api, scratch()))
     sender = Sender(
         sessionmaker(make_engine(db_url), expire_on_commit=False),
         build_transports(settings, lambda: datetime.now(UTC)),

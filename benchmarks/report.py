@@ -6,9 +6,12 @@ load average before and after it: a figure measured on a busy machine says so.
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
+import shutil
 import statistics
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -212,3 +215,20 @@ def children(pid: int) -> list[int]:
         return [int(x) for x in path.read_text().split()]
     except OSError:
         return []
+
+
+_SCRATCH: list[Path] = []
+
+
+def _clean() -> None:
+    for path in _SCRATCH:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def scratch() -> Path:
+    """A temporary folder (databases, logs), removed when the benchmark exits."""
+    if not _SCRATCH:
+        atexit.register(_clean)
+    path = Path(tempfile.mkdtemp(prefix="brug-bench-"))
+    _SCRATCH.append(path)
+    return path

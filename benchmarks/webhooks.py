@@ -27,7 +27,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -43,7 +42,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from benchmarks.report import Busy, Cpu, machine, pct, ratio, row, table
+from benchmarks.report import Busy, Cpu, machine, pct, ratio, row, scratch, table
 from bot.storage.pgcluster import temporary_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,7 +270,7 @@ def brug_env(db_url: str, api: str, tmp: Path) -> dict[str, str]:
 def databases(kind: str) -> Iterator[Iterator[str]]:
     """Fresh, empty databases of one kind: SQLite files, or databases on one PostgreSQL
     cluster started for this run."""
-    tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
+    tmp = scratch()
     if kind == "sqlite":
         yield (f"sqlite:///{tmp}/bench{i}.db" for i in range(1000))
         return
@@ -302,7 +301,7 @@ class Case:
 def run_brug(
     db_url: str, web: int, args: argparse.Namespace, fake: FakeBotApi, api: str, first: int
 ) -> Case:
-    tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
+    tmp = scratch()
     env = brug_env(db_url, api, tmp)
     subprocess.run(
         [sys.executable, "-m", "bot.cli", "db", "upgrade"],
@@ -325,7 +324,7 @@ def run_brug(
 
 
 def run_echo(web: int, args: argparse.Namespace) -> tuple[Flood, dict[str, float]]:
-    tmp = Path(tempfile.mkdtemp(prefix="brug-bench-"))
+    tmp = scratch()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with uvicorn_app("benchmarks.echo_app:app", web, env, tmp / "uvicorn.log") as app:
         before = Cpu.now({"web": app.pid})
