@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -144,6 +145,9 @@ def run_processes(
             time.sleep(0.02)
     finally:
         for p in procs:
+            if signalled:  # ours stop by themselves once nothing is left to claim
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    p.wait(timeout=30)
             if p.poll() is None:
                 p.terminate()
             p.wait(timeout=30)
