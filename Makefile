@@ -52,8 +52,12 @@ unit: install-translate system-deps
 ## make test: set up, then ruff, mypy and the whole pytest suite (SQLite and a real PostgreSQL)
 test: lint typecheck unit
 
-bench: install
-	$(BIN)/python benchmarks/engine.py
+## make bench: every benchmark, one after the other (see docs/benchmarks.md; ~10 minutes)
+bench: install system-deps
+	$(BIN)/python -m benchmarks.engine
+	$(BIN)/python -m benchmarks.webhooks --db sqlite,postgres --web 1,2,4
+	$(BIN)/python -m benchmarks.outbox --db sqlite,postgres --processes 1,2
+	$(BIN)/python -m benchmarks.memory
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,6 @@
 """Inbox benchmark: escalation → case visible, and rendering the case list with 10,000 cases.
 
-python benchmarks/inbox.py [--cases 10000]
+python -m benchmarks.inbox [--cases 10000]
 """
 
 from __future__ import annotations

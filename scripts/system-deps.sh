@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs when they are missing:
 # a PostgreSQL server (tests start their own throw-away cluster) and Debian's Chromium
-# (browser tests drive it with Playwright; Playwright's own browser download is not used)
-# and the DejaVu fonts (the posters at /admin/reach need them, Cyrillic included).
+# (browser tests drive it with Playwright; Playwright's own browser download is not used);
+# the DejaVu fonts (the posters at /admin/reach need them, Cyrillic included);
+# and wrk, the HTTP load generator of benchmarks/webhooks.py.
 set -euo pipefail
 
 need=()
@@ -15,6 +16,11 @@ fi
 
 if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]; then
   need+=(fonts-dejavu-core)
+fi
+# wrk is only for benchmarks (they fall back to a Python load generator): installed when we
+# can, never a reason to stop
+if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  need+=(wrk)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
