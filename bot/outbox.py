@@ -67,6 +67,7 @@ class Sender:
         self.clock = clock
         self.per_chat_interval = per_chat_interval
         self.per_second = per_second
+        self._last_any = 0.0  # monotonic time of the last send to anyone
         self._last_send: dict[int, float] = {}
         # outbox id -> (provider id, sent at): accepted by the provider, not yet recorded
         self._unrecorded: dict[int, tuple[str, datetime]] = {}
@@ -139,8 +140,11 @@ class Sender:
             wait = self.per_chat_interval - (time.monotonic() - last)
             if wait > 0:
                 await asyncio.sleep(wait)
-        if self.per_second > 0:
-            await asyncio.sleep(1.0 / self.per_second)
+        if self.per_second > 0:  # the bot-wide rate: wait only if the last send was too recent
+            wait = 1.0 / self.per_second - (time.monotonic() - self._last_any)
+            if wait > 0:
+                await asyncio.sleep(wait)
+        self._last_any = time.monotonic()
 
     async def _deliver(self, message: Outbound, contact_id: int) -> None:
         transport = self.transports[message.channel]
