@@ -62,4 +62,5 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
         # uvicorn's own handlers are not installed (log_config=None): ours format its lines
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
-        logging.getLogger(name).setLevel(logging.NOTSET)  # BRUG_LOG_LEVEL, from the root
+        # their levels stay as the server set them (`uvicorn --log-level`): startup and
+        # shutdown lines carry no personal data and tell operators (and scripts) it is up

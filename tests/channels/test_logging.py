@@ -65,6 +65,7 @@ def test_a_whatsapp_conversation_logs_neither_the_number_nor_the_words(
 
 def test_access_lines_lose_their_query_string(capsys, service_logging):
     configure("INFO", "text")
+    logging.getLogger("uvicorn.access").setLevel(logging.INFO)  # as `--log-level info` sets it
     logging.getLogger("uvicorn.access").info(
         '%s - "%s %s HTTP/%s" %d',
         "127.0.0.1:5000",
