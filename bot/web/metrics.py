@@ -45,6 +45,11 @@ def render(sessions: sessionmaker[Session], now: datetime) -> str:
                 Outbox.channel, Outbox.status
             )
         ).all()
+        retrying = s.execute(
+            select(Outbox.channel, func.count())
+            .where(Outbox.status == "queued", Outbox.attempts > 0)
+            .group_by(Outbox.channel)
+        ).all()
         oldest = s.scalar(
             select(func.min(Outbox.created_at)).where(Outbox.status.in_(("queued", "sending")))
         )
@@ -77,6 +82,13 @@ def render(sessions: sessionmaker[Session], now: datetime) -> str:
         "gauge",
         "Outgoing messages by channel and status.",
         [({"channel": c, "status": st}, n) for c, st, n in outbox],
+    )
+    metric(
+        "brug_outbox_retrying",
+        "gauge",
+        "Messages waiting for another try after a send error, by channel "
+        '(messages that gave up are brug_outbox_messages{status="failed"}).',
+        [({"channel": c}, n) for c, n in retrying],
     )
     age = 0.0
     if oldest is not None:

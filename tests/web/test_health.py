@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
-from bot.storage.models import Case, Contact, DecisionStat
+from bot.storage.models import Case, Contact, DecisionStat, Outbox
 from bot.web.app import Deps, create_app
 from tests.conftest import make_settings
 
@@ -60,6 +60,20 @@ def test_metrics_count_open_cases_by_age_and_handled_messages(tmp_path, engine):
                 )
             )
         s.add(DecisionStat(day=NOW.date(), channel="telegram", lang="pl", action="answer"))
+        for attempts, status in ((2, "queued"), (0, "queued"), (8, "failed")):
+            s.add(
+                Outbox(
+                    contact_id=c.id,
+                    channel="telegram",
+                    text="x",
+                    buttons=[],
+                    lang="pl",
+                    status=status,
+                    attempts=attempts,
+                    next_attempt_at=NOW,
+                    created_at=NOW,
+                )
+            )
         s.commit()
     with TestClient(app) as client:
         text_ = client.get("/metrics").text
@@ -69,3 +83,5 @@ def test_metrics_count_open_cases_by_age_and_handled_messages(tmp_path, engine):
     assert 'brug_cases_open_by_age{le="30d"} 3' in text_
     assert 'brug_cases_open_by_age{le="+Inf"} 3' in text_
     assert 'brug_messages_handled_total{channel="telegram"} 1' in text_
+    assert 'brug_outbox_retrying{channel="telegram"} 1' in text_  # send errors awaiting a retry
+    assert 'brug_outbox_messages{channel="telegram",status="failed"} 1' in text_
