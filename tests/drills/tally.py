@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlers.text import split_text
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.messages import Button
 from bot.storage.models import Contact, InboundEvent, Outbox
+from bot.text import split_text
 from handlers.telegram.convert import to_html
 from handlers.telegram.transport import TEXT_LIMIT as TELEGRAM_LIMIT
 from handlers.whatsapp.convert import render
