@@ -300,8 +300,9 @@ def serve(
     configure(settings.log_level, settings.log_format)
     h, p = host or settings.host, port or settings.port
     out.print(
-        f"Brug on http://{h}:{p}/ — web chat /chat, bridge-worker inbox /inbox "
-        "(create an account: brug staff add NAME --role admin), health /healthz, metrics /metrics"
+        f"Brug on http://{h}:{p}/ — web chat /chat, bridge-worker inbox /inbox, admin /admin "
+        "(create the first account: brug staff add NAME --role admin), health /healthz, "
+        "metrics /metrics"
     )
     uvicorn.run(
         create_app(settings),
