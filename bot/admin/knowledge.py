@@ -18,7 +18,7 @@ from bot.errors import BrugError
 from bot.kbcheck import REVIEW_MAX_AGE, Finding, check
 from bot.knowledge import TOPICS, Entry, KnowledgeBase, Translation, VariantText
 from bot.storage import kb_repo
-from bot.storage.models import KbEntry, KbOverlay, KbVersion
+from bot.storage.models import KbEntry, KbOverlay, KbTranslation, KbVersion
 
 SOURCE_LANGUAGES = ("en", "nl")  # translations are made from these; a change makes others stale
 STATUSES = ("draft", "reviewed", "machine")
@@ -248,8 +248,6 @@ def apply_review_rule(
 
 
 def last_text_author(s: Session, entry_id: str, lang: str) -> str | None:
-    from bot.storage.models import KbTranslation
-
     row = s.get(KbTranslation, (entry_id, lang))
     return row.text_changed_by if row else None
 
@@ -257,9 +255,9 @@ def last_text_author(s: Session, entry_id: str, lang: str) -> str | None:
 def validate(kb: KnowledgeBase, entry: Entry, today: date) -> tuple[list[Finding], list[Finding]]:
     """(errors, warnings) about ``entry`` inside ``kb`` (the edited entry swapped in)."""
     swapped = KnowledgeBase({**kb.entries, entry.id: entry}, kb.overlays)
-    findings = [f for f in check(swapped, today=today) if f.entry_id in (entry.id, None)]
-    errors = [f for f in findings if f.level == "error" and f.entry_id == entry.id]
-    warnings = [f for f in findings if f.level == "warning" and f.entry_id == entry.id]
+    findings = [f for f in check(swapped, today=today) if f.entry_id == entry.id]
+    errors = [f for f in findings if f.level == "error"]
+    warnings = [f for f in findings if f.level == "warning"]
     return errors, warnings
 
 

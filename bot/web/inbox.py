@@ -50,11 +50,15 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
+def csrf_ok(request: Request, given: object) -> bool:
+    """Whether a form's token is the one bound to this session."""
+    expected = str(request.session.get("csrf") or "")
+    return bool(expected) and hmac.compare_digest(str(given or ""), expected)
+
+
 async def _form_with_csrf(request: Request) -> dict[str, str] | None:
     form = await request.form()
-    given = str(form.get("csrf") or "")
-    expected = str(request.session.get("csrf") or "")
-    if not expected or not hmac.compare_digest(given, expected):
+    if not csrf_ok(request, form.get("csrf")):
         return None
     return {k: str(v) for k, v in form.items()}
 

@@ -3,7 +3,6 @@ save), history with diffs and reverts, "test this question", and YAML import/exp
 
 from __future__ import annotations
 
-import hmac
 import html
 import io
 import re
@@ -30,6 +29,7 @@ from bot.storage import kb_repo
 from bot.storage.models import KbOverlay, Staff
 from bot.text import split_text
 from bot.web.admin import FORBIDDEN_FORM, AdminContext, StaffView
+from bot.web.inbox import csrf_ok
 
 AREA = "knowledge"
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -64,9 +64,7 @@ async def _form(request: Request, upload: str | None = None) -> tuple[FormData, 
             file = form[upload]
             assert isinstance(file, UploadFile)
             data = await file.read(MAX_UPLOAD + 1)
-        given = str(form.get("csrf") or "")
-        expected = str(request.session.get("csrf") or "")
-        if not expected or not hmac.compare_digest(given, expected):
+        if not csrf_ok(request, form.get("csrf")):
             return None
         return form, data
     finally:

@@ -15,7 +15,7 @@ from bot.errors import BrugError
 from bot.inbox import audit
 from bot.storage.models import Staff
 from bot.web.admin import FORBIDDEN_FORM, AdminContext
-from bot.web.inbox import _form_with_csrf
+from bot.web.inbox import csrf_ok
 
 AREA = "unanswered"
 PAGE_ITEMS = 500
@@ -53,17 +53,16 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         if isinstance(staff, Response):
             return staff
         form = await request.form()
-        ids = [int(str(v)) for v in form.getlist("ids") if str(v).isdigit()]
         await form.close()
-        fields = await _form_with_csrf(request)
-        if fields is None:
+        if not csrf_ok(request, form.get("csrf")):
             return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+        ids = [int(str(v)) for v in form.getlist("ids") if str(v).isdigit()]
         if not ids:
             return PlainTextResponse("choose at least one question", status_code=400)
         action = request.path_params["action"]
         if action not in ("phrasing", "dismiss"):
             return PlainTextResponse("unknown action", status_code=404)
-        entry_id = fields.get("entry", "").strip()
+        entry_id = str(form.get("entry") or "").strip()
 
         def apply() -> str:
             now = ctx.clock()
