@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from bot.inbox import add_staff
 from bot.storage import kb_repo
@@ -22,6 +18,7 @@ from bot.storage.models import QuestionLog
 from bot.web.app import Deps, create_app
 from tests.admin.conftest import PASSWORD, PERSONAS
 from tests.conftest import KNOWLEDGE, ROOT, make_settings
+from tests.fakes import serve
 from tests.web.test_browser import ARGS, CHROMIUM
 
 pytestmark = [
@@ -64,17 +61,8 @@ def server(tmp_path: Path, engine, shipped_kb) -> Iterator[str]:
         )
         s.commit()
     app.state.live.revision = app.state.live._read_revision()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="error"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve(app) as url:
+        yield url
 
 
 def log_in(page, server: str, username: str) -> None:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import uvicorn
 
 from bot.inbox import add_staff
 from bot.storage.models import Case, Contact, DecisionStat
 from bot.web.app import Deps, create_app
 from tests.admin.conftest import PASSWORD
 from tests.conftest import make_settings
+from tests.fakes import serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -93,18 +90,8 @@ def seed(app) -> None:
 def server(tmp_path, engine) -> Iterator[str]:
     app = create_app(make_settings(tmp_path, BRUG_RUN_WORKER="false"), Deps(engine=engine))
     seed(app)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="error"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve(app) as url:
+        yield url
 
 
 def test_an_admin_logs_in_and_sees_charts_and_tables_of_the_stats(server, tmp_path):
