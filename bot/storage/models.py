@@ -193,6 +193,9 @@ class Outbox(Base):
     case_id: Mapped[int | None] = mapped_column(
         Integer, nullable=True
     )  # a post about a case (staff group)
+    thread: Mapped[str | None] = mapped_column(
+        String(20), nullable=True
+    )  # a forum topic of the staff group (Telegram message_thread_id)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
@@ -231,6 +234,9 @@ class Case(Base):
     municipality: Mapped[str | None] = mapped_column(String(80), nullable=True)
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL"), nullable=True
+    )
+    team_id: Mapped[int | None] = mapped_column(  # the team whose office hours the user was told
+        ForeignKey("team.id", ondelete="SET NULL"), nullable=True
     )
     first_reply_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -288,6 +294,20 @@ class ArrivalStat(Base):
 # ---- staff: bridge workers and admins ----------------------------------------------------
 
 
+class Team(Base):
+    """Bridge workers who share office hours and the places they serve."""
+
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)  # None: both
+    municipalities: Mapped[list[Any]] = mapped_column(JSON)  # slugs; empty: the whole country
+    office_hours: Mapped[str] = mapped_column(String(200))  # e.g. "mon-fri 09:00-17:00"
+    timezone: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Staff(Base):
     __tablename__ = "staff"
 
@@ -310,6 +330,9 @@ class Staff(Base):
         Boolean, default=False, server_default=false()
     )
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class CaseNote(Base):
