@@ -9,6 +9,7 @@ user…). It sends nothing, stores nothing and reads no clock.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -100,6 +101,8 @@ class Options:
     be_fallback_lang: str = "en"
     languages: tuple[str, ...] = tuple(LANGUAGES)
     office_hours: OfficeHours | None = None
+    # the office hours of the team that serves (language, country, municipality), if teams exist
+    hours_for: Callable[[str | None, str | None, str | None], OfficeHours | None] | None = None
 
 
 class Conversation:
@@ -385,6 +388,8 @@ class Conversation:
     def _handoff(self, state: State, case: OpenCase, before: list[Reply], now: datetime) -> Outcome:
         lang = state.lang or "en"
         hours = self.options.office_hours
+        if self.options.hours_for is not None:
+            hours = self.options.hours_for(state.lang, state.country, state.municipality) or hours
         if hours is None or hours.is_open(now):
             when = t(lang, "handoff_when_office")
         else:

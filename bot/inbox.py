@@ -19,6 +19,7 @@ from bot.audit import record
 from bot.errors import BrugError
 from bot.messages import Inbound, Reply
 from bot.service import OPEN_CASE, Service
+from bot.staffwords import sw
 from bot.storage.models import (
     AuditLog,
     Case,
@@ -28,7 +29,9 @@ from bot.storage.models import (
     Outbox,
     QuestionLog,
     Staff,
+    Team,
 )
+from bot.teams import suits
 
 ROLES = ("worker", "editor", "admin")  # editor: knowledge and its queue, no staff or user data
 MAX_FAILURES = 5
@@ -145,6 +148,8 @@ class CaseRow:
     user: str  # pseudonym
     created_at: datetime
     updated_at: datetime
+    team: str | None = None
+    suits_me: bool = False  # the worker speaks the language and serves the place
 
 
 def list_cases(
@@ -158,11 +163,14 @@ def list_cases(
     unassigned: bool = False,
     limit: int = 200,
 ) -> tuple[list[CaseRow], dict[str, int]]:
-    """Cases a worker may see (their languages first), urgent and oldest first, and counts."""
+    """Open cases, urgent first, then those offered to this worker first (they speak the
+    language and serve the place: their municipalities or their team's), oldest first; and
+    the counts per status."""
     q = (
-        select(Case, Contact, Staff.name)
+        select(Case, Contact, Staff.name, Team.name)
         .join(Contact, Contact.id == Case.contact_id)
         .outerjoin(Staff, Staff.id == Case.assignee_id)
+        .outerjoin(Team, Team.id == Case.team_id)
     )
     if status == "open":
         q = q.where(Case.status.in_(OPEN_CASE))
@@ -177,6 +185,8 @@ def list_cases(
     if unassigned:
         q = q.where(Case.assignee_id.is_(None))
     q = q.order_by((Case.priority == "urgent").desc(), Case.created_at).limit(limit)
+    team = s.get(Team, staff.team_id) if staff.team_id is not None else None
+    places = set(staff.municipalities) | set(team.municipalities if team else ())
     rows = [
         CaseRow(
             c.id,
@@ -191,11 +201,12 @@ def list_cases(
             contact.pseudonym,
             c.created_at,
             c.updated_at,
+            team_name,
+            suits(staff.languages, places, c.lang, c.municipality),
         )
-        for c, contact, name in s.execute(q).all()
+        for c, contact, name, team_name in s.execute(q).all()
     ]
-    if staff.languages:  # offered first to workers who speak the user's language
-        rows.sort(key=lambda r: r.lang not in staff.languages and r.priority != "urgent")
+    rows.sort(key=lambda r: r.priority != "urgent" and not r.suits_me)  # stable: oldest first
     counts = dict(s.execute(select(Case.status, func.count()).group_by(Case.status)).all())
     return rows, {k: int(v) for k, v in counts.items()}
 
@@ -358,7 +369,7 @@ def resolve(
 def handle_staff_message(service: Service, s: Session, msg: Inbound, now: datetime) -> list[Reply]:
     """A message or button press in the staff group. Only registered staff (linked Telegram id) act:
     "Claim" assigns the case; a reply to the bot's post about a case goes to that user exactly
-    as if typed in the web inbox."""
+    as if typed in the web inbox. The bot answers in the same forum topic."""
     from_id = msg.meta.get("from_id")
     staff = (
         s.scalar(select(Staff).where(Staff.telegram_id == from_id, Staff.active.is_(True)))
@@ -367,12 +378,17 @@ def handle_staff_message(service: Service, s: Session, msg: Inbound, now: dateti
     )
     if staff is None:
         return []
+    lang, thread = service.staff_language, msg.meta.get("thread") or None
+
+    def say(key: str, **values: object) -> list[Reply]:
+        return [Reply(sw(lang, key, **values), (), lang, thread=thread)]
+
     if msg.payload and msg.payload.startswith("claim:") and msg.payload[6:].isdigit():
         case = s.get(Case, int(msg.payload[6:]))
         if case is None:
             return []
         assign(s, staff, case, now)
-        return [Reply(f"Case #{case.id} claimed by {staff.name}.", (), "en")]
+        return say("claimed", id=case.id, name=staff.name)
     reply_to = msg.meta.get("reply_to")
     if reply_to and msg.text.strip():
         post = s.scalar(
@@ -389,16 +405,10 @@ def handle_staff_message(service: Service, s: Session, msg: Inbound, now: dateti
             return []
         case = s.get(Case, post.case_id)
         if case is None:
-            return [
-                Reply(
-                    f"Case #{post.case_id}: the user erased their data; nothing was sent.", (), "en"
-                )
-            ]
+            return say("erased_nothing_sent", id=post.case_id)
         try:
             reply(s, service, staff, case, msg.text, now)
         except AccessDenied:
-            return [
-                Reply(f"Case #{case.id}: the user erased their data; nothing was sent.", (), "en")
-            ]
-        return [Reply(f"✓ Sent to case #{case.id}.", (), "en")]
+            return say("erased_nothing_sent", id=case.id)
+        return say("sent", id=case.id)
     return []

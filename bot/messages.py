@@ -55,6 +55,7 @@ class Reply:
     lang: str = "en"
     entry: str | None = None
     machine_translated: bool = False
+    thread: str | None = None  # a forum topic of the staff group (Telegram message_thread_id)
 
 
 def valid_text(text: str) -> str:
@@ -97,3 +98,4 @@ class Outbound:
     buttons: tuple[Button, ...]
     lang: str
     last_inbound_at: datetime | None = None
+    thread: str | None = None  # a forum topic of the staff group

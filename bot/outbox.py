@@ -118,6 +118,7 @@ class Sender:
                             tuple(Button(b["label"], b["payload"]) for b in row.buttons),
                             row.lang,
                             contact.last_inbound_at,
+                            row.thread,
                         ),
                         contact.id,
                     )

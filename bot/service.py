@@ -36,6 +36,7 @@ from bot.conversation import (
 from bot.i18n import t
 from bot.languages import native_name
 from bot.messages import Action, Button, Inbound, Reply
+from bot.staffwords import language_name, reason, sw
 from bot.storage.db import UNAVAILABLE
 from bot.storage.models import (
     ArrivalStat,
@@ -48,7 +49,10 @@ from bot.storage.models import (
     Message,
     Outbox,
     QuestionLog,
+    Staff,
 )
+from bot.teams import Directory, places_of, suits
+from bot.translate import NoTranslator, Translator
 
 logger = logging.getLogger(__name__)
 OPEN_CASE = ("new", "assigned", "waiting")
@@ -89,6 +93,10 @@ class Service:
         reopen_days: int = 7,
         staff_chat: tuple[str, str] | None = None,
         on_staff_message: Callable[[Session, Inbound, datetime], list[Reply]] | None = None,
+        teams: Directory | None = None,
+        staff_topics: dict[str, str] | None = None,
+        staff_language: str = "en",
+        translator: Translator | None = None,
     ) -> None:
         self.sessions = sessions
         self.conversation = conversation
@@ -97,6 +105,10 @@ class Service:
         self.reopen_days = reopen_days
         self.staff_chat = staff_chat  # (channel, chat id) of the bridge workers' group, if any
         self.on_staff_message = on_staff_message
+        self.teams = teams or Directory()
+        self.staff_topics = staff_topics or {}  # user language (or "*") -> forum topic id
+        self.staff_language = staff_language
+        self.translator: Translator = translator or NoTranslator()
         self._db = sessions.kw["bind"]
         self._dialect = self._db.dialect.name
         self._postgres = self._dialect == "postgresql"
@@ -203,6 +215,7 @@ class Service:
                 self.enqueue(s, contact, reply, now, author="bot", transcript=False)
             return None
         state = State(**{**contact.state, "options": tuple(contact.state.get("options", ()))})
+        self.teams.refresh(s, now)  # the office hours a hand-off promises
         outcome = self.conversation().step(state, msg, now)
         contact.last_inbound_at = msg.received_at
         # a held WhatsApp message waits for the user's next message: now it may go
@@ -334,6 +347,7 @@ class Service:
             next_attempt_at=now,
             created_at=now,
             sent_at=now if delivered else None,
+            thread=reply.thread,
         )
         s.add(row)
         s.flush()
@@ -456,6 +470,8 @@ class Service:
                 created_at=now,
                 updated_at=now,
             )
+            team = self.teams.team_for(state.lang, state.country, state.municipality)
+            case.team_id = team.id if team else None
             s.add(case)
             s.flush()
             self._post_to_staff(s, case, contact, now)
@@ -474,15 +490,18 @@ class Service:
         )
         return case
 
-    def _post_to_staff(self, s: Session, case: Case, contact: Contact, now: datetime) -> None:
-        """A new case in the bridge workers' group, with a claim button (their own language: en)."""
+    def staff_thread(self, lang: str | None) -> str | None:
+        """The staff group's forum topic for cases in this language, if topics are set up."""
+        return self.staff_topics.get(lang or "") or self.staff_topics.get("*")
+
+    def _staff_group(self, s: Session, now: datetime, create: bool) -> Contact | None:
         if self.staff_chat is None:
-            return
+            return None
         channel, chat = self.staff_chat
         group = s.scalars(
             select(Contact).where(Contact.channel == channel, Contact.external_id == chat)
         ).first()
-        if group is None:
+        if group is None and create:
             group = Contact(
                 channel=channel,
                 external_id=chat,
@@ -494,6 +513,17 @@ class Service:
             )
             s.add(group)
             s.flush()
+        return group
+
+    def _post_to_staff(self, s: Session, case: Case, contact: Contact, now: datetime) -> None:
+        """A new case in the bridge workers' group (in ``BRUG_STAFF_LANGUAGE``, in the topic of
+        the user's language if there are topics), with a claim button; it names the workers it
+        suits, the team and whether that team is open, and the user's last message with a
+        machine translation where a model is installed."""
+        group = self._staff_group(s, now, create=True)
+        if group is None:
+            return
+        lang = self.staff_language
         last = s.scalars(
             select(Message.text)
             .where(Message.contact_id == contact.id, Message.direction == "in")
@@ -501,22 +531,62 @@ class Service:
             .limit(1)
         ).first()
         place = " · ".join(x for x in (case.lang, case.country, case.municipality) if x)
-        text = (
-            f"{'🚨 URGENT ' if case.priority == 'urgent' else ''}New case #{case.id} · {place} · "
-            f"{case.reason}{f' ({case.danger})' if case.danger else ''} · user {contact.pseudonym}"
-        )
+        why = reason(lang, case.reason) + (f" ({case.danger})" if case.danger else "")
+        head = [sw(lang, "urgent")] if case.priority == "urgent" else []
+        head += [
+            sw(lang, "new_case", id=case.id),
+            place,
+            why,
+            sw(lang, "user", user=contact.pseudonym),
+        ]
+        lines = [" · ".join(head)]
+        team = self.teams.by_id().get(case.team_id) if case.team_id is not None else None
+        if team is not None:
+            status = sw(lang, "team", team=team.name)
+            if not team.hours.is_open(now):
+                when = team.hours.next_opening(now).strftime("%d.%m. %H:%M")
+                status += f" · {sw(lang, 'team_closed', when=when)}"
+            lines.append(status)
+        names = self._suited(s, case)
+        if names:
+            lines.append(sw(lang, "for", names=", ".join(names)))
+        elif case.lang and case.lang != lang:
+            lines.append(sw(lang, "nobody_speaks", language=language_name(lang, case.lang)))
         if last:
-            text += f"\n\n{last[:500]}"
-        text += "\n\nReply to this message to answer the user."
+            lines.append(f"\n{last[:500]}")
+            if case.lang and case.lang != lang and self.translator.can(case.lang, lang):
+                translated = self.translator.translate(last[:500], case.lang, lang)
+                if translated:
+                    head_line = sw(lang, "translation", src=case.lang, dst=lang)
+                    lines.append(f"{head_line}\n{translated}")
+        lines.append(f"\n{sw(lang, 'reply_hint')}")
         row = self.enqueue(
             s,
             group,
-            Reply(text, (Button("Claim", f"claim:{case.id}"),), "en"),
+            Reply(
+                "\n".join(lines),
+                (Button(sw(lang, "claim"), f"claim:{case.id}"),),
+                lang,
+                thread=self.staff_thread(case.lang),
+            ),
             now,
             author="bot",
             transcript=False,
         )
         row.case_id = case.id
+
+    def _suited(self, s: Session, case: Case) -> list[str]:
+        """Names of the active workers a case suits (language and place), at most eight."""
+        teams = self.teams.by_id()
+        people = s.scalars(
+            select(Staff).where(Staff.active.is_(True), Staff.role != "editor").order_by(Staff.name)
+        )
+        return [
+            p.name
+            for p in people
+            if case.lang in p.languages
+            and suits(p.languages, places_of(p, teams), case.lang, case.municipality)
+        ][:8]
 
     def _recently_resolved(self, s: Session, contact: Contact, now: datetime) -> Case | None:
         since = now - timedelta(days=self.reopen_days)
@@ -642,27 +712,19 @@ class Service:
         return case_ids
 
     def _tell_staff_erased(self, s: Session, case: Case, now: datetime, by: str) -> None:
-        if self.staff_chat is None:
-            return
-        channel, chat = self.staff_chat
-        group = s.scalars(
-            select(Contact).where(Contact.channel == channel, Contact.external_id == chat)
-        ).first()
+        group = self._staff_group(s, now, create=False)
         if group is None:
             return  # the case was never posted there
-        who = (
-            "the user deleted their data (/delete)"
-            if by == "user"
-            else "an admin erased the user's data at their request"
-        )
+        lang = self.staff_language
+        who = sw(lang, "erased_by_user" if by == "user" else "erased_by_admin")
         self.enqueue(
             s,
             group,
             Reply(
-                f"Case #{case.id}: {who}. The case, its messages and notes are erased; "
-                "nothing more can be sent to this user.",
+                sw(lang, "erased", id=case.id, who=who),
                 (),
-                "en",
+                lang,
+                thread=self.staff_thread(case.lang),
             ),
             now,
             author="bot",

@@ -64,8 +64,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     ),
     "BRUG_OFFICE_HOURS": (
         "mon-fri 09:00-17:00",
-        "when bridge workers answer, e.g. mon-fri 09:00-17:00",
+        "when bridge workers answer if no team serves the user (teams have their own hours: "
+        "/admin/teams), e.g. mon-thu 09:00-17:00; fri 09:00-13:00",
     ),
+    "BRUG_STAFF_LANGUAGE": ("en", "language of the bot's posts in the staff group: en or nl"),
     "BRUG_TIMEZONE": ("Europe/Amsterdam", "time zone of the office hours"),
     "BRUG_REVIEW_SECOND_PERSON": (
         "false",
@@ -89,6 +91,11 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "TELEGRAM_STAFF_CHAT_ID": (
         "",
         "Telegram group of bridge workers: new cases are posted there (optional)",
+    ),
+    "TELEGRAM_STAFF_TOPICS": (
+        "",
+        "forum topics of the staff group by the user's language, e.g. pl=12,ro=13,*=1 "
+        "(`brug telegram create-topics` makes them; optional)",
     ),
     "TELEGRAM_BOT_USERNAME": (
         "",
@@ -174,6 +181,8 @@ class Settings:
     telegram_mode: str = "webhook"
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_staff_chat: str = ""
+    telegram_staff_topics: dict[str, str] = field(default_factory=dict)
+    staff_language: str = "en"
     telegram_username: str = ""
     twilio_sid: str = ""
     twilio_token: str = ""
@@ -309,6 +318,8 @@ class Settings:
             telegram_mode=telegram_mode,
             telegram_base_url=_read(env, "TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",
             telegram_staff_chat=_read(env, "TELEGRAM_STAFF_CHAT_ID") or "",
+            telegram_staff_topics=_topics(_read(env, "TELEGRAM_STAFF_TOPICS") or ""),
+            staff_language=_staff_language(_read(env, "BRUG_STAFF_LANGUAGE") or "en"),
             telegram_username=telegram_username,
             twilio_sid=twilio_sid,
             twilio_token=twilio_token,
@@ -340,3 +351,26 @@ def _development_secret(data_dir: Path) -> str:
         path.write_text(key, encoding="utf-8")
         path.chmod(0o600)
         return key
+
+
+def _topics(raw: str) -> dict[str, str]:
+    """``pl=12, ro=13, *=1`` → {"pl": "12", "ro": "13", "*": "1"}."""
+    topics: dict[str, str] = {}
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        lang, _, thread = (x.strip() for x in part.partition("="))
+        if (lang != "*" and lang not in ALL_CODES) or not thread.isdigit():
+            raise SettingsError(
+                "TELEGRAM_STAFF_TOPICS",
+                f"expected language=topic id pairs such as pl=12,ro=13,*=1; got {part!r}",
+            )
+        topics[lang] = thread
+    return topics
+
+
+def _staff_language(raw: str) -> str:
+    lang = raw.strip().lower()
+    if lang not in ("en", "nl"):
+        raise SettingsError("BRUG_STAFF_LANGUAGE", f"expected en or nl, got {raw!r}")
+    return lang

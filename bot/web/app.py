@@ -40,6 +40,7 @@ from bot.service import Service
 from bot.settings import Settings
 from bot.storage.db import UNAVAILABLE, make_engine
 from bot.storage.migrate import upgrade
+from bot.teams import Directory
 from bot.translate import Translator, make_translator
 from bot.web.security import SecurityHeaders
 
@@ -97,6 +98,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         upgrade(db)
     sessions = sessionmaker(db, expire_on_commit=False)
     engine = deps.engine or build_engine(settings, load_knowledge(settings))
+    teams = Directory()
 
     def make_conversation(current: Engine) -> Conversation:
         options = Options(
@@ -105,6 +107,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             be_fallback_lang=settings.be_fallback_lang,
             languages=settings.languages,
             office_hours=settings.office_hours,
+            hours_for=teams.hours_for,
         )
         return Conversation(current, options)
 
@@ -120,6 +123,9 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         staff_chat=("telegram", settings.telegram_staff_chat)
         if settings.telegram_token and settings.telegram_staff_chat
         else None,
+        teams=teams,
+        staff_topics=settings.telegram_staff_topics,
+        staff_language=settings.staff_language,
     )
     from bot import inbox as inbox_actions
 
@@ -318,6 +324,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         if deps.translator is not None
         else make_translator(settings.translation_dir)
     )
+    service.translator = translator  # the staff group's summaries
     routes.extend(inbox_routes(service, lambda: live.engine, templates, deps.clock, translator))
     from bot.web.admin import AdminContext
     from bot.web.admin import routes as admin_routes

@@ -42,7 +42,11 @@ def to_inbound(data: Any, now: datetime, staff_chat: str = "") -> tuple[str, Inb
             payload=q.data or "",
             external_id=q.id,
             locale_hint=q.from_user.language_code,
-            meta={"callback_query_id": q.id, "from_id": str(q.from_user.id)},
+            meta={
+                "callback_query_id": q.id,
+                "from_id": str(q.from_user.id),
+                "thread": str(_thread(q.message)),
+            },
         )
     message = update.message
     if message is None:
@@ -57,7 +61,11 @@ def to_inbound(data: Any, now: datetime, staff_chat: str = "") -> tuple[str, Inb
             message.text or "",
             now,
             external_id=str(message.message_id),
-            meta={"from_id": str(message.from_user.id), "reply_to": str(reply_to or "")},
+            meta={
+                "from_id": str(message.from_user.id),
+                "reply_to": str(reply_to or ""),
+                "thread": str(_thread(message)),
+            },
         )
     text = message.text or message.caption or ""
     lang = message.from_user.language_code if message.from_user else None
@@ -69,6 +77,13 @@ def to_inbound(data: Any, now: datetime, staff_chat: str = "") -> tuple[str, Inb
         external_id=str(message.message_id),
         locale_hint=lang,
     )
+
+
+def _thread(message: Any) -> int | str:
+    """The forum topic a staff-group message is in ("" outside topics)."""
+    if message is None or not getattr(message, "is_topic_message", False):
+        return ""
+    return getattr(message, "message_thread_id", None) or ""
 
 
 def to_html(text: str) -> str:

@@ -43,6 +43,7 @@ class TelegramTransport:
                     parse_mode="HTML",
                     reply_markup=keyboard(message.buttons) if last else None,
                     disable_web_page_preview=True,
+                    message_thread_id=int(message.thread) if message.thread else None,
                 )
                 sent_id = str(sent.message_id)
         except RetryAfter as exc:
