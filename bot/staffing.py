@@ -28,7 +28,7 @@ from bot.inbox import (
     password_matches,
 )
 from bot.languages import LANGUAGES
-from bot.storage.models import Staff
+from bot.storage.models import Staff, Team
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,79}")
 TELEGRAM_ID = re.compile(r"[0-9]{1,20}")
@@ -67,6 +67,7 @@ class StaffRow:
     last_login_at: datetime | None
     locked_until: datetime | None
     created_at: datetime
+    team_id: int | None = None
 
 
 def row(staff: Staff, now: datetime) -> StaffRow:
@@ -82,6 +83,7 @@ def row(staff: Staff, now: datetime) -> StaffRow:
         _aware(staff.last_login_at, now),
         locked_until(staff, now),
         staff.created_at,
+        staff.team_id,
     )
 
 
@@ -108,6 +110,7 @@ class Profile:
     municipalities: list[str] = field(default_factory=list)
     telegram_id: str | None = None
     active: bool = True
+    team_id: int | None = None
 
 
 def _clean(
@@ -135,6 +138,8 @@ def _clean(
         holder = s.scalar(select(Staff).where(Staff.telegram_id == telegram_id))
         if holder is not None and holder is not staff:
             raise StaffError(f"Telegram id {telegram_id} belongs to {holder.name} already")
+    if profile.team_id is not None and s.get(Team, profile.team_id) is None:
+        raise StaffError("that team no longer exists")
     return Profile(
         name=name,
         role=profile.role,
@@ -142,6 +147,7 @@ def _clean(
         municipalities=sorted(set(profile.municipalities)),
         telegram_id=telegram_id,
         active=profile.active,
+        team_id=profile.team_id,
     )
 
 
@@ -176,6 +182,7 @@ def create_staff(
         by=by,
     )
     staff.telegram_id = clean.telegram_id
+    staff.team_id = clean.team_id
     staff.must_change_password = True
     return staff, password
 
@@ -211,7 +218,7 @@ def update_staff(
         raise StaffError(f"{staff.name} is the last active admin: make someone else an admin first")
     changed = [
         key
-        for key in ("name", "role", "languages", "municipalities", "telegram_id")
+        for key in ("name", "role", "languages", "municipalities", "telegram_id", "team_id")
         if getattr(staff, key) != getattr(clean, key)
     ]
     for key in changed:
@@ -235,6 +242,7 @@ def profile_of(person: Staff | StaffRow) -> Profile:
         list(person.municipalities),
         person.telegram_id,
         person.active,
+        person.team_id,
     )
 
 

@@ -1,5 +1,5 @@
-"""The admins' pages at /admin: knowledge, unanswered questions, stats, reach, staff, audit,
-user data. Each area is a module with ``routes(ctx)``; access is checked per area and role.
+"""The admins' pages at /admin: knowledge, unanswered questions, stats, reach, staff and teams,
+audit, user data. Each area is a module with ``routes(ctx)``; access is checked per area and role.
 
 Views read and write through the functions in ``bot.admin`` (plain functions over a session)
 and run database work in the thread pool. Every form carries the session's CSRF token.
@@ -133,9 +133,9 @@ FORBIDDEN_FORM = "invalid form token: reload the page"
 
 
 def routes(ctx: AdminContext) -> list[BaseRoute]:
-    from bot.web.admin import audit, knowledge, privacy, reach, staff, stats, unanswered
+    from bot.web.admin import audit, knowledge, privacy, reach, staff, stats, teams, unanswered
 
     out: list[BaseRoute] = []
-    for module in (knowledge, unanswered, stats, reach, staff, audit, privacy):
+    for module in (knowledge, unanswered, stats, reach, staff, teams, audit, privacy):
         out.extend(module.routes(ctx))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -19,7 +20,7 @@ from bot import staffing
 from bot.errors import BrugError
 from bot.inbox import ROLES
 from bot.languages import LANGUAGES
-from bot.storage.models import Staff
+from bot.storage.models import Staff, Team
 from bot.web.admin import FORBIDDEN_FORM, AdminContext, StaffView
 from bot.web.inbox import Handler
 
@@ -36,6 +37,7 @@ def profile_from(form: dict[str, str]) -> staffing.Profile:
         municipalities=[key[5:] for key in form if key.startswith("muni_")],
         telegram_id=form.get("telegram_id", ""),
         active=bool(form.get("active")),
+        team_id=int(form["team"]) if form.get("team", "").isdigit() else None,
     )
 
 
@@ -52,6 +54,10 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
 
     def known() -> set[str]:
         return set(ctx.engine.kb.overlays)
+
+    def team_names() -> dict[int, str]:
+        with ctx.sessions() as s:
+            return dict(s.execute(select(Team.id, Team.name).order_by(Team.name)).tuples().all())
 
     def form_page(
         request: Request,
@@ -73,6 +79,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             roles=ROLES,
             languages=[(code, english) for code, (_, english) in LANGUAGES.items()],
             places=places(profile.municipalities),
+            teams=team_names(),
             **extra,
         )
         if "new_password" in extra:
@@ -99,6 +106,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             me,
             AREA,
             people=await run_in_threadpool(rows),
+            teams=await run_in_threadpool(team_names),
             hhmm=hhmm,
             language_names={code: english for code, (_, english) in LANGUAGES.items()},
         )
