@@ -696,6 +696,55 @@ def telegram_set_webhook() -> None:
     out.print(f"webhook set to {settings.public_url}/telegram/webhook")
 
 
+@telegram_app.command("create-topics")
+def telegram_create_topics(
+    languages: Annotated[
+        str, typer.Option(help="comma-separated codes; default: every language the bot offers")
+    ] = "",
+) -> None:
+    """Make a forum topic per user language in the staff group (it must be a forum and the bot
+    an admin who may manage topics); prints the TELEGRAM_STAFF_TOPICS value to set. Languages
+    that already have a topic in TELEGRAM_STAFF_TOPICS are kept as they are."""
+    import asyncio
+
+    from telegram.error import TelegramError
+
+    from bot.languages import native_name
+    from handlers.telegram.transport import make_bot
+
+    settings = _settings()
+    if not settings.telegram_token or not settings.telegram_staff_chat:
+        err.print("[red]error:[/red] TELEGRAM_BOT_TOKEN and TELEGRAM_STAFF_CHAT_ID are required")
+        raise typer.Exit(2)
+    wanted = [c.strip() for c in languages.split(",") if c.strip()] or list(settings.languages)
+    unknown = [c for c in wanted if c not in settings.languages]
+    if unknown:
+        err.print(f"[red]error:[/red] not a language the bot offers: {', '.join(unknown)}")
+        raise typer.Exit(2)
+    topics = dict(settings.telegram_staff_topics)
+
+    async def main() -> None:
+        bot = make_bot(settings.telegram_token, settings.telegram_base_url)
+        async with bot:
+            for code in wanted:
+                if code in topics:
+                    continue
+                topic = await bot.create_forum_topic(
+                    int(settings.telegram_staff_chat), f"{native_name(code)} ({code})"
+                )
+                topics[code] = str(topic.message_thread_id)
+                out.print(f"{code}: topic {topic.message_thread_id}")
+
+    try:
+        asyncio.run(main())
+    except TelegramError as exc:
+        err.print(f"[red]error:[/red] Telegram refused: {exc}")
+        if topics != settings.telegram_staff_topics:
+            out.print("made before the error: " + ",".join(f"{k}={v}" for k, v in topics.items()))
+        raise typer.Exit(1) from None
+    out.print("set: TELEGRAM_STAFF_TOPICS=" + ",".join(f"{k}={v}" for k, v in topics.items()))
+
+
 @telegram_app.command("poll")
 def telegram_poll() -> None:
     """Local development without a public URL: long-poll Telegram and feed the same pipeline."""

@@ -91,6 +91,9 @@ def fake_telegram_app(rec: Recorder) -> Starlette:
                 "text": params.get("text", ""),
                 "chat": {"id": int(params["chat_id"]), "type": "private"},
             }
+        elif name == "createForumTopic":
+            counter["id"] += 1
+            result = {"message_thread_id": counter["id"], "name": params["name"], "icon_color": 0}
         else:
             result = True
         return JSONResponse({"ok": True, "result": result})

@@ -14,7 +14,7 @@ from tests.admin.conftest import PERSONAS, login_as
 from tests.channels.conftest import run
 
 SAMPLE = {"entry_id": "registration.brp", "version": "1", "action": "dismiss"}
-AREAS = ("unanswered", "stats", "reach", "staff", "audit", "privacy")
+AREAS = ("unanswered", "stats", "reach", "staff", "teams", "audit", "privacy")
 
 
 def area_of(path: str) -> str:

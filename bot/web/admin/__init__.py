@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "stats": ("editor", "admin"),
     "reach": ("editor", "admin"),
     "staff": ("admin",),
+    "teams": ("admin",),
     "audit": ("admin",),
     "privacy": ("admin",),
 }
@@ -43,6 +44,7 @@ NAV = (
     ("stats", "/admin/stats", "Stats"),
     ("reach", "/admin/reach", "Links & posters"),
     ("staff", "/admin/staff", "Staff"),
+    ("teams", "/admin/teams", "Teams"),
     ("audit", "/admin/audit", "Audit log"),
     ("privacy", "/admin/privacy", "User data"),
 )

@@ -57,7 +57,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
 
     def team_names() -> dict[int, str]:
         with ctx.sessions() as s:
-            return dict(s.execute(select(Team.id, Team.name).order_by(Team.name)).tuples().all())
+            return {i: n for i, n in s.execute(select(Team.id, Team.name).order_by(Team.name))}
 
     def form_page(
         request: Request,

@@ -19,7 +19,7 @@ from bot.errors import BrugError
 from bot.storage.models import Staff, Team
 from bot.web.admin import FORBIDDEN_FORM, AdminContext, StaffView
 
-AREA = "staff"
+AREA = "teams"
 ZONES = ("Europe/Amsterdam", "Europe/Brussels")
 
 
@@ -82,15 +82,14 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         def rows() -> list[tuple[Team, int, bool]]:
             now = ctx.clock()
             with ctx.sessions() as s:
-                members = dict(
-                    s.execute(
+                members = {
+                    team_id: int(n)
+                    for team_id, n in s.execute(
                         select(Staff.team_id, func.count())
                         .where(Staff.active.is_(True))
                         .group_by(Staff.team_id)
                     )
-                    .tuples()
-                    .all()
-                )
+                }
                 info = {t.id: t for t in teamwork.load(s)}
                 return [
                     (
