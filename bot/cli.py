@@ -356,6 +356,7 @@ def worker(
                     settings.retention_days,
                     settings.retention_interval,
                     stop,
+                    settings.reopen_days,
                 )
             )
         try:

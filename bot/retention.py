@@ -174,9 +174,28 @@ def purge(
     return counts
 
 
-def purge_now(sessions: sessionmaker[Session], now: datetime, days: int) -> dict[str, int]:
+def close_resolved(session: Session, now: datetime, reopen_days: int) -> int:
+    """A resolved case the user can no longer reopen (``BRUG_REOPEN_DAYS`` have passed) is
+    closed: the next request opens a new case. Its ``updated_at`` stays, so retention counts
+    from the last real change."""
+    done = session.execute(
+        update(Case)
+        .where(Case.status == "resolved", Case.resolved_at < now - timedelta(days=reopen_days))
+        .values(status="closed")
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return int(getattr(done, "rowcount", 0) or 0)
+
+
+def purge_now(
+    sessions: sessionmaker[Session], now: datetime, days: int, reopen_days: int | None = None
+) -> dict[str, int]:
     with sessions() as s:
+        closed = close_resolved(s, now, reopen_days) if reopen_days is not None else 0
         counts = purge(s, now, days)
+    if closed:
+        logger.info("closed %d resolved cases past the reopen window", closed)
     if any(counts.values()):
         logger.info(
             "retention (%d days): deleted %s",
@@ -192,11 +211,13 @@ async def run_forever(
     days: int,
     interval: float,
     stop: asyncio.Event,
+    reopen_days: int | None = None,
 ) -> None:
-    """The worker's schedule: purge now, then every ``interval`` seconds until ``stop``."""
+    """The worker's schedule: close resolved cases past the reopen window and purge, now and
+    then every ``interval`` seconds until ``stop``."""
     while not stop.is_set():
         try:
-            await asyncio.to_thread(purge_now, sessions, clock(), days)
+            await asyncio.to_thread(purge_now, sessions, clock(), days, reopen_days)
         except Exception:
             logger.exception("retention run failed; trying again at the next interval")
         with contextlib.suppress(TimeoutError):

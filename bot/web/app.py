@@ -177,6 +177,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
                         settings.retention_days,
                         settings.retention_interval,
                         stop,
+                        settings.reopen_days,
                     )
                 ),
             ]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.retention import purge
+from bot.retention import close_resolved, purge
 from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.models import (
@@ -239,3 +239,30 @@ def test_brug_serve_purges_in_process_when_it_runs_the_worker(tmp_path, engine):
             "recent",
         }
         assert count(s, DecisionStat) == 1
+
+
+def test_a_resolved_case_closes_once_it_can_no_longer_be_reopened(sessions):
+    with sessions() as s:
+        person = contact(s, "someone", OLD, RECENT)
+        ids = {}
+        for name, resolved in (("long ago", NOW - timedelta(days=8)), ("lately", RECENT)):
+            case = Case(
+                contact_id=person.id,
+                status="resolved",
+                priority="normal",
+                reason=name,
+                resolved_at=resolved,
+                created_at=OLD,
+                updated_at=resolved,
+            )
+            s.add(case)
+            s.flush()
+            ids[name] = case.id
+        s.commit()
+        assert close_resolved(s, NOW, reopen_days=7) == 1
+    with sessions() as s:
+        assert s.get(Case, ids["long ago"]).status == "closed"
+        assert s.get(Case, ids["long ago"]).updated_at.replace(tzinfo=UTC) == NOW - timedelta(
+            days=8
+        )  # retention still counts from the last real change
+        assert s.get(Case, ids["lately"]).status == "resolved"
