@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +130,12 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         deps.transports if deps.transports is not None else build_transports(settings, deps.clock)
     )
     sender = Sender(
-        sessions, transports, clock=deps.clock, per_chat_interval=settings.send_interval
+        sessions,
+        transports,
+        clock=deps.clock,
+        per_chat_interval=settings.send_interval,
+        per_second=settings.send_rate_per_process,
+        give_up_after=timedelta(hours=settings.send_give_up_hours),
     )
     wake = asyncio.Event()
 
