@@ -38,7 +38,9 @@ class Harness:
         )
 
     async def flush(self) -> None:
-        """Process stored events and send everything due, as the background tasks would."""
+        """Store spooled webhooks, process stored events and send everything due, as the
+        background tasks would."""
+        self.app.state.service.drain_spool()
         for _ in range(20):
             processed = self.app.state.service.process_pending(self.now)
             sent = await self.app.state.sender.run_once()
