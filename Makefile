@@ -58,6 +58,7 @@ bench: install system-deps
 	$(BIN)/python -m benchmarks.webhooks --db sqlite,postgres --web 1,2,4
 	$(BIN)/python -m benchmarks.outbox --db sqlite,postgres --processes 1,2
 	$(BIN)/python -m benchmarks.memory
+	$(BIN)/python -m benchmarks.spool
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

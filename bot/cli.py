@@ -331,6 +331,7 @@ def worker(
 
     from bot import retention
     from bot.logs import configure
+    from bot.spool import run_forever as spool_run_forever
     from bot.web.app import create_app
 
     settings = _settings()
@@ -348,7 +349,11 @@ def worker(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         purging = None
-        if not once:
+        spooled = None
+        if not once:  # store webhooks that web processes spooled while the database was down
+            spooled = asyncio.create_task(
+                spool_run_forever(service.drain_spool, stop, lambda: None)
+            )
             purging = asyncio.create_task(
                 retention.run_forever(
                     service.sessions,
@@ -380,7 +385,10 @@ def worker(
             stop.set()
             if purging is not None:
                 await purging
+            if spooled is not None:
+                await spooled
             await sender.aclose()
+            app.state.spool.close()
 
     asyncio.run(main())
     out.print("worker stopped")

@@ -9,10 +9,18 @@ restarting, the disk is full) the sender keeps what it sent in memory and
 records it before it claims anything else.
 
 In order per chat: only the oldest unsent message of a contact is due, so a
-retried message is never overtaken by a later one. Retries back off
-exponentially; a provider's retry-after (a rate limit) is honoured and does
-not count as a failed attempt; a permanent error (the user blocked the bot)
-marks the contact unreachable instead of retrying.
+retried message is never overtaken by a later one. A transient error (a 5xx,
+a refused connection, a timeout) is retried with exponential backoff (5 s
+doubling, at most ``BACKOFF_CAP`` apart) until the message is older than
+``give_up_after`` (``BRUG_SEND_GIVE_UP_HOURS``, 72 h): a provider outage of
+hours or days is ridden out, and only then is the message marked failed, its
+error saying so. A provider's retry-after (a rate limit) is honoured and
+does not count as a failed attempt; a permanent error (the user blocked the
+bot, a 400) fails at once and a block marks the contact unreachable.
+
+Pacing: at most ``per_chat_interval`` between two messages to one chat, and
+at most ``per_second`` messages per second per channel (one bot) from this
+process — the bot-wide ``BRUG_SEND_RATE`` divided by ``BRUG_SENDERS``.
 """
 
 from __future__ import annotations
@@ -37,7 +45,8 @@ from bot.storage.models import Contact, Outbox
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-MAX_ATTEMPTS = 8
+BACKOFF_CAP = timedelta(minutes=10)  # the longest wait between two tries
+GIVE_UP_AFTER = timedelta(hours=72)  # default of BRUG_SEND_GIVE_UP_HOURS
 UNSENT = ("queued", "sending")
 
 
@@ -49,7 +58,18 @@ class Transport(Protocol):
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(3600, 2 ** max(0, attempts - 1) * 5))
+    """The wait after the ``attempts``-th failed try: 5 s, 10 s, 20 s, … at most BACKOFF_CAP."""
+    cap = BACKOFF_CAP.total_seconds()
+    return timedelta(seconds=min(cap, 2 ** min(max(0, attempts - 1), 32) * 5))
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything here is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _hours(span: timedelta) -> str:
+    return f"{span.total_seconds() / 3600:g}"
 
 
 class Sender:
@@ -61,13 +81,15 @@ class Sender:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         per_chat_interval: float = 1.0,
         per_second: float = 25.0,
+        give_up_after: timedelta = GIVE_UP_AFTER,
     ) -> None:
         self.sessions = sessions
         self.transports = transports
         self.clock = clock
         self.per_chat_interval = per_chat_interval
-        self.per_second = per_second
-        self._last_any = 0.0  # monotonic time of the last send to anyone
+        self.per_second = per_second  # per channel (one bot), this process's share; 0: unpaced
+        self.give_up_after = give_up_after
+        self._last_any: dict[str, float] = {}  # channel -> monotonic time of its last send
         self._last_send: dict[int, float] = {}
         # outbox id -> (provider id, sent at): accepted by the provider, not yet recorded
         self._unrecorded: dict[int, tuple[str, datetime]] = {}
@@ -131,21 +153,22 @@ class Sender:
             self._record_sent()  # raises while the database still refuses: nothing new goes out
         claimed = self.claim(limit)
         for message, contact_id in claimed:
-            await self._pace(contact_id)
+            await self._pace(message.channel, contact_id)
             await self._deliver(message, contact_id)
         return len(claimed)
 
-    async def _pace(self, contact_id: int) -> None:
+    async def _pace(self, channel: str, contact_id: int) -> None:
         last = self._last_send.get(contact_id)
         if last is not None:
             wait = self.per_chat_interval - (time.monotonic() - last)
             if wait > 0:
                 await asyncio.sleep(wait)
-        if self.per_second > 0:  # the bot-wide rate: wait only if the last send was too recent
-            wait = 1.0 / self.per_second - (time.monotonic() - self._last_any)
+        if self.per_second > 0:  # the bot's rate: wait only if its last send was too recent
+            since = time.monotonic() - self._last_any.get(channel, float("-inf"))
+            wait = 1.0 / self.per_second - since
             if wait > 0:
                 await asyncio.sleep(wait)
-        self._last_any = time.monotonic()
+        self._last_any[channel] = time.monotonic()
 
     async def _deliver(self, message: Outbound, contact_id: int) -> None:
         transport = self.transports[message.channel]
@@ -208,17 +231,18 @@ class Sender:
             elif exc.retry_after:  # a rate limit: the message did not fail, it has to wait
                 row.status, row.attempts = "queued", max(0, row.attempts - 1)
                 row.next_attempt_at = now + timedelta(seconds=exc.retry_after)
-            elif row.attempts >= MAX_ATTEMPTS:
-                row.status = "failed"
             else:
-                row.status, row.next_attempt_at = "queued", now + backoff(row.attempts)
+                deadline = _aware(row.created_at) + self.give_up_after
+                if now >= deadline:
+                    row.status = "failed"
+                    given_up = f"gave up after {_hours(self.give_up_after)} h of retries: "
+                    row.error = (given_up + row.error)[:400]
+                else:  # the last try falls on the deadline, not up to a backoff after it
+                    row.status = "queued"
+                    row.next_attempt_at = min(now + backoff(row.attempts), deadline)
+            status = row.status
             s.commit()
-        logger.info(
-            "outbox %s: %s (%s)",
-            message.outbox_id,
-            "held" if exc.code == "held" else "failed",
-            exc.code,
-        )
+        logger.info("outbox %s: %s (%s)", message.outbox_id, status, exc.code)
 
     def release_leases(self) -> int:
         """Requeue messages a crashed sender left in flight (they may reach the user twice)."""

@@ -1,9 +1,11 @@
 """The service: stores what arrives, runs the conversation, queues what goes out.
 
-Webhooks call :meth:`Service.ingest` (store, deduplicate, commit — then the
-platform gets its 2xx); :meth:`Service.process_pending` turns stored events
-into state changes, transcript rows, cases and outbox rows, one event per
-transaction, in order per user. On PostgreSQL several processes may run it
+Webhooks call :meth:`Service.receive` (store, deduplicate, commit — then the
+platform gets its 2xx; while the database is unavailable the local spool keeps
+the event until :meth:`Service.drain_spool` can store it);
+:meth:`Service.process_pending` turns stored events into state changes,
+transcript rows, cases and outbox rows, one event per transaction, in order
+per user. On PostgreSQL several processes may run it
 at once (``FOR UPDATE SKIP LOCKED``); on SQLite one at a time.
 """
 
@@ -36,6 +38,7 @@ from bot.conversation import (
 from bot.i18n import t
 from bot.languages import native_name
 from bot.messages import Action, Button, Inbound, Reply
+from bot.spool import Spool
 from bot.staffwords import language_name, reason, sw
 from bot.storage.db import UNAVAILABLE
 from bot.storage.models import (
@@ -97,6 +100,7 @@ class Service:
         staff_topics: dict[str, str] | None = None,
         staff_language: str = "en",
         translator: Translator | None = None,
+        spool: Spool | None = None,
     ) -> None:
         self.sessions = sessions
         self.conversation = conversation
@@ -109,6 +113,7 @@ class Service:
         self.staff_topics = staff_topics or {}  # user language (or "*") -> forum topic id
         self.staff_language = staff_language
         self.translator: Translator = translator or NoTranslator()
+        self.spool = spool  # webhooks received while the database is unavailable
         self._db = sessions.kw["bind"]
         self._dialect = self._db.dialect.name
         self._postgres = self._dialect == "postgresql"
@@ -133,6 +138,47 @@ class Service:
         )
         with self._db.begin() as conn:
             return bool(conn.execute(stmt).rowcount)
+
+    def receive(self, msg: Inbound, external_key: str) -> bool:
+        """A webhook's store: :meth:`ingest`, or — while the database is unavailable, and
+        behind events spooled before — the spool, from where :meth:`drain_spool` stores it
+        later. True when stored or spooled; a storage error when neither works (503)."""
+        if self.spool is not None and self.spool.pending and self._spool(msg, external_key):
+            return True
+        try:
+            return self.ingest(msg, external_key)
+        except UNAVAILABLE:
+            if self.spool is None or not self._spool(msg, external_key):
+                raise
+            return True
+
+    def _spool(self, msg: Inbound, external_key: str) -> bool:
+        assert self.spool is not None
+        try:
+            self.spool.append({"key": external_key, "inbound": inbound_to_data(msg)})
+        except OSError as exc:
+            logger.warning("the spool cannot be written either (%s)", exc.strerror or exc)
+            return False
+        return True
+
+    def drain_spool(self) -> int:
+        """Store what the spool holds; the number of events new to the database."""
+        if self.spool is None:
+            return 0
+        try:
+            return self.spool.drain(self._store_spooled)
+        except UNAVAILABLE as exc:  # still down: the next round tries again
+            logger.debug("spool not drained: database unavailable (%s)", type(exc).__name__)
+            return 0
+
+    def _store_spooled(self, record: dict[str, Any]) -> bool:
+        try:
+            msg = inbound_from_data(record["inbound"])
+            key = str(record["key"])
+        except (KeyError, TypeError, ValueError) as exc:
+            logger.warning("skipping an unreadable spooled event (%s)", type(exc).__name__)
+            return False
+        return self.ingest(msg, key)
 
     def process_pending(self, now: datetime, limit: int = 100) -> int:
         """Process stored events, oldest first; returns how many were processed."""

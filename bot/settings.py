@@ -57,6 +57,24 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "1.0",
         "seconds between two messages to the same chat (provider flood limits)",
     ),
+    "BRUG_SEND_RATE": (
+        "25",
+        "messages per second per bot (channel) across all sending processes; 0 turns pacing off",
+    ),
+    "BRUG_SENDERS": (
+        "1",
+        "number of processes that send (`brug worker`s, `brug serve`s with BRUG_RUN_WORKER): "
+        "each paces at BRUG_SEND_RATE / BRUG_SENDERS",
+    ),
+    "BRUG_SEND_GIVE_UP_HOURS": (
+        "72",
+        "a reply the provider keeps refusing (5xx, no connection) is retried until this old",
+    ),
+    "BRUG_SPOOL_DIR": (
+        None,
+        "local folder for webhooks received while the database is down; "
+        "default BRUG_DATA_DIR/spool",
+    ),
     "BRUG_RUN_WORKER": ("true", "`brug serve` also runs the processor and sender in-process"),
     "BRUG_TRANSLATION_DIR": (
         None,
@@ -173,6 +191,10 @@ class Settings:
     reopen_days: int = 7
     translation_dir: Path = Path("var/translation")
     send_interval: float = 1.0
+    send_rate: float = 25.0  # messages/s per bot across all sending processes; 0: unpaced
+    senders: int = 1  # sending processes sharing send_rate
+    send_give_up_hours: int = 72
+    spool_dir: Path = Path("var/spool")
     run_worker: bool = True
     review_second_person: bool = False
     public_url: str = ""
@@ -190,6 +212,11 @@ class Settings:
     twilio_base_url: str = "https://api.twilio.com"
     twilio_templates: dict[str, str] = field(default_factory=dict)
     unknown: tuple[str, ...] = ()  # BRUG_/TELEGRAM_/TWILIO_ variables that are no setting (typos?)
+
+    @property
+    def send_rate_per_process(self) -> float:
+        """This process's share of the bot-wide rate (0: unpaced)."""
+        return self.send_rate / self.senders
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -243,6 +270,18 @@ class Settings:
             send_interval = float(_read(env, "BRUG_SEND_INTERVAL") or "1.0")
         except ValueError:
             raise SettingsError("BRUG_SEND_INTERVAL", "expected a number of seconds") from None
+        try:
+            send_rate = float(_read(env, "BRUG_SEND_RATE") or "25")
+        except ValueError:
+            raise SettingsError("BRUG_SEND_RATE", "expected messages per second") from None
+        if not 0 <= send_rate < float("inf"):
+            raise SettingsError("BRUG_SEND_RATE", f"expected 0 or more, got {send_rate}")
+        senders = _int(env, "BRUG_SENDERS")
+        if senders < 1:
+            raise SettingsError("BRUG_SENDERS", "expected at least 1 sending process")
+        give_up_hours = _int(env, "BRUG_SEND_GIVE_UP_HOURS")
+        if give_up_hours < 1:
+            raise SettingsError("BRUG_SEND_GIVE_UP_HOURS", "expected at least 1 hour")
         telegram_token = _read(env, "TELEGRAM_BOT_TOKEN") or ""
         telegram_secret = _read(env, "TELEGRAM_WEBHOOK_SECRET") or ""
         telegram_mode = _read(env, "TELEGRAM_MODE") or "webhook"
@@ -309,6 +348,10 @@ class Settings:
                 _read(env, "BRUG_TRANSLATION_DIR") or str(data_dir / "translation")
             ),
             send_interval=send_interval,
+            send_rate=send_rate,
+            senders=senders,
+            send_give_up_hours=give_up_hours,
+            spool_dir=Path(_read(env, "BRUG_SPOOL_DIR") or str(data_dir / "spool")),
             run_worker=(_read(env, "BRUG_RUN_WORKER") or "true").lower() in ("1", "true", "yes"),
             review_second_person=(_read(env, "BRUG_REVIEW_SECOND_PERSON") or "").lower()
             in ("1", "true", "yes"),

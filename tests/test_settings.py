@@ -46,3 +46,34 @@ def test_production_requires_a_secret_key_which_may_come_from_a_file(tmp_path):
 def test_an_unknown_setting_is_reported_so_a_typo_does_not_go_unnoticed(tmp_path):
     s = Settings.from_env({"BRUG_DATA_DIR": str(tmp_path), "BRUG_RETENSION_DAYS": "30"})
     assert s.unknown == ("BRUG_RETENSION_DAYS",)
+
+
+def test_the_bot_wide_send_rate_is_shared_by_the_sending_processes(tmp_path):
+    s = Settings.from_env(
+        {"BRUG_DATA_DIR": str(tmp_path), "BRUG_SEND_RATE": "24", "BRUG_SENDERS": "3"}
+    )
+    assert s.send_rate_per_process == 8
+    assert Settings.from_env({"BRUG_DATA_DIR": str(tmp_path)}).send_rate_per_process == 25
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BRUG_SEND_RATE", "fast"),
+        ("BRUG_SEND_RATE", "-1"),
+        ("BRUG_SEND_RATE", "nan"),
+        ("BRUG_SENDERS", "0"),
+        ("BRUG_SEND_GIVE_UP_HOURS", "0"),
+        ("BRUG_SEND_GIVE_UP_HOURS", "1.5"),
+    ],
+)
+def test_bad_sending_settings_fail_with_the_settings_name(tmp_path, name, value):
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({"BRUG_DATA_DIR": str(tmp_path), name: value})
+
+
+def test_the_spool_lives_in_the_data_folder_unless_set(tmp_path):
+    assert Settings.from_env({"BRUG_DATA_DIR": str(tmp_path)}).spool_dir == tmp_path / "spool"
+    other = tmp_path / "elsewhere"
+    s = Settings.from_env({"BRUG_DATA_DIR": str(tmp_path), "BRUG_SPOOL_DIR": str(other)})
+    assert s.spool_dir == other

@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ from bot.outbox import Sender, Transport
 from bot.runtime import build_engine, load_knowledge
 from bot.service import Service
 from bot.settings import Settings
+from bot.spool import Spool
+from bot.spool import run_forever as spool_run_forever
 from bot.storage.db import UNAVAILABLE, make_engine
 from bot.storage.migrate import upgrade
 from bot.teams import Directory
@@ -114,6 +116,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     live = LiveKnowledge(
         engine, lambda kb: build_engine(settings, kb), make_conversation, sessionmaker(db)
     )
+    spool = Spool(settings.spool_dir)
     service = Service(
         sessions,
         lambda: live.conversation,
@@ -126,6 +129,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         teams=teams,
         staff_topics=settings.telegram_staff_topics,
         staff_language=settings.staff_language,
+        spool=spool,
     )
     from bot import inbox as inbox_actions
 
@@ -136,7 +140,12 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         deps.transports if deps.transports is not None else build_transports(settings, deps.clock)
     )
     sender = Sender(
-        sessions, transports, clock=deps.clock, per_chat_interval=settings.send_interval
+        sessions,
+        transports,
+        clock=deps.clock,
+        per_chat_interval=settings.send_interval,
+        per_second=settings.send_rate_per_process,
+        give_up_after=timedelta(hours=settings.send_give_up_hours),
     )
     wake = asyncio.Event()
 
@@ -166,6 +175,8 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         tasks = [] if deps.engine is not None else [asyncio.create_task(watch_knowledge(stop))]
+        # webhooks this or a dead process kept while the database was down: stored once it is up
+        tasks.append(asyncio.create_task(spool_run_forever(service.drain_spool, stop, wake.set)))
         if settings.run_worker:
             tasks += [
                 asyncio.create_task(processor(stop)),
@@ -194,11 +205,13 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             for task in tasks:
                 await task
             await sender.aclose()
+            spool.close()
             db.dispose()
 
     async def storage_unavailable(request: Request, exc: Exception) -> Response:
-        """The database is down or full: 503, so Telegram and Twilio deliver the update again
-        (a 200 would lose it, a 500 would read as our bug)."""
+        """The database is down or full: 503, so Telegram delivers the update again (a 200
+        would lose it, a 500 would read as our bug). Webhooks reach this only when the spool
+        cannot be written either (``Service.receive``)."""
         orig = getattr(exc, "orig", None) or exc
         logger.warning(
             "%s %s: database unavailable (%s: %s)",
@@ -353,6 +366,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     )
     app.state.service = service
     app.state.sender = sender
+    app.state.spool = spool
     app.state.engine = engine
     app.state.live = live
     app.state.wake = wake

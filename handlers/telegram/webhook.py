@@ -40,7 +40,7 @@ def make_endpoint(
         if item is None:
             return JSONResponse({"ok": True, "ignored": True})
         key, inbound = item
-        if service.ingest(inbound, key):  # ~0.4 ms; a thread hop costs more and contends on the DB
+        if service.receive(inbound, key):  # ~0.4 ms; a thread hop costs more and contends on the DB
             notify()
         if "callback_query_id" in inbound.meta:
             # answer the button press in the webhook response: stops the client's spinner, no extra call

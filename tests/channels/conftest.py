@@ -38,7 +38,9 @@ class Harness:
         )
 
     async def flush(self) -> None:
-        """Process stored events and send everything due, as the background tasks would."""
+        """Store spooled webhooks, process stored events and send everything due, as the
+        background tasks would."""
+        self.app.state.service.drain_spool()
         for _ in range(20):
             processed = self.app.state.service.process_pending(self.now)
             sent = await self.app.state.sender.run_once()
@@ -85,6 +87,7 @@ def build_harness(
             "PUBLIC_URL": PUBLIC,
             "BRUG_RUN_WORKER": "false",
             "BRUG_SEND_INTERVAL": "0",
+            "BRUG_SEND_RATE": "0",  # unpaced: the fakes have no flood limit
             "TWILIO_TEMPLATE_SIDS": "en=HX0000000000000000000000000000000e,pl=HX000000000000000000000000000000pl",
             **extra_env,
         }
@@ -93,7 +96,6 @@ def build_harness(
         h.app = create_app(
             settings, Deps(engine=engine, clock=lambda: h.now, translator=translator)
         )
-        h.app.state.sender.per_second = 0
         try:
             yield h
         finally:  # the lifespan does this in a real run: no connection left to the collector

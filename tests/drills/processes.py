@@ -101,14 +101,23 @@ def whatsapp_form(sid: str, phone: str, text: str) -> dict[str, str]:
 
 class Platform(threading.Thread):
     """Delivers updates in order to ``base``; anything but a 2xx (a 503, a refused or reset
-    connection) is delivered again after ``pause`` until acknowledged, as the platforms do."""
+    connection) is delivered again after ``pause`` until acknowledged, as Telegram does.
+    With ``redeliver=False`` it gives an update up after one answer that is not a 2xx, as
+    Twilio does with a webhook URL without connection overrides (``#rc=``)."""
 
     def __init__(
-        self, base: str, channel: str, updates: list[Any], pause: float = 0.05, patience: float = 60
+        self,
+        base: str,
+        channel: str,
+        updates: list[Any],
+        pause: float = 0.05,
+        patience: float = 60,
+        redeliver: bool = True,
     ) -> None:
         super().__init__(daemon=True)
         self.base, self.channel, self.updates = base, channel, updates
-        self.pause, self.patience = pause, patience
+        self.pause, self.patience, self.redeliver = pause, patience, redeliver
+        self.dropped: list[str] = []  # keys given up after a failed delivery (no redelivery)
         self.acknowledged: list[tuple[str, str]] = []
         self.statuses: list[int | str] = []  # every answer, or the error's name
         self.error: str | None = None
@@ -128,7 +137,12 @@ class Platform(threading.Thread):
                             break
                     except httpx.HTTPError as exc:
                         self.statuses.append(type(exc).__name__)
+                    if not self.redeliver:
+                        break
                     time.sleep(self.pause)
+                if self.statuses[-1] != 200:
+                    self.dropped.append(self.key(update))
+                    continue
                 self.acknowledged.append((self.channel, self.key(update)))
                 time.sleep(self.pause)
 

@@ -1,7 +1,9 @@
 """Disk-full drill on SQLite: ``PRAGMA max_page_count`` caps the service's database at its
-current size, so writes fail with SQLITE_FULL as on a full disk. Webhooks answer 503 (the
-platforms deliver again), the sender never forgets a message it sent but could not record,
-and once there is space again everything flows: nothing lost, nothing twice."""
+current size, so writes fail with SQLITE_FULL as on a full disk, and the spool folder on the
+same disk cannot be written either. Webhooks answer 503 (Telegram delivers again), the sender
+never forgets a message it sent but could not record, and once there is space again
+everything flows: nothing lost, nothing twice. (With room left for the spool, webhooks
+answer 200: ``test_database_outage_spool.py``.)"""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import func, select
 
 from bot.storage.db import UNAVAILABLE
 from bot.storage.models import Outbox
 from tests.channels.conftest import Harness, run
+from tests.drills.disk import Disk
 from tests.drills.tally import count
 from tests.fakes import load_payload
 
@@ -21,27 +24,6 @@ pytestmark = pytest.mark.drill
 
 USERS = 6  # per channel
 QUESTIONS = ("how do I get a BSN number", "gdzie mam sie zameldowac i co zabrac")
-
-
-class Disk:
-    """The database file's disk: ``fill`` caps every connection at the current page count."""
-
-    def __init__(self, db: Engine) -> None:
-        self.db = db
-        self.pages = 0
-
-    def _cap(self, dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.execute(f"PRAGMA max_page_count={self.pages}")
-
-    def fill(self) -> None:
-        with self.db.connect() as conn:
-            self.pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
-        event.listen(self.db, "connect", self._cap)
-        self.db.dispose()  # pooled connections reconnect, capped
-
-    def free(self) -> None:
-        event.remove(self.db, "connect", self._cap)
-        self.db.dispose()
 
 
 class Users:
@@ -123,7 +105,7 @@ def recorded_sent(h: Harness) -> int:
 def test_a_full_disk_loses_and_duplicates_nothing(harness):
     h = harness
     db = h.app.state.service.sessions.kw["bind"]
-    disk = Disk(db)
+    disk = Disk(db, spool=h.app.state.spool.directory)
 
     async def drill() -> tuple[list[tuple[str, str]], dict[str, int]]:
         async with h.client() as client:
