@@ -39,7 +39,7 @@ from bot.i18n import t
 from bot.languages import native_name
 from bot.messages import Action, Button, Inbound, Reply
 from bot.spool import Spool
-from bot.staffwords import language_name, reason, sw
+from bot.staffgroup import StaffGroup
 from bot.storage.db import UNAVAILABLE
 from bot.storage.models import (
     ArrivalStat,
@@ -52,10 +52,9 @@ from bot.storage.models import (
     Message,
     Outbox,
     QuestionLog,
-    Staff,
 )
-from bot.teams import Directory, places_of, suits
-from bot.translate import NoTranslator, Translator
+from bot.teams import Directory
+from bot.translate import Translator
 
 logger = logging.getLogger(__name__)
 OPEN_CASE = ("new", "assigned", "waiting")
@@ -107,12 +106,21 @@ class Service:
         self.secret_key = secret_key
         self.retention_days = retention_days
         self.reopen_days = reopen_days
-        self.staff_chat = staff_chat  # (channel, chat id) of the bridge workers' group, if any
         self.on_staff_message = on_staff_message
         self.teams = teams or Directory()
-        self.staff_topics = staff_topics or {}  # user language (or "*") -> forum topic id
         self.staff_language = staff_language
-        self.translator: Translator = translator or NoTranslator()
+        # the bridge workers' group, if any: its messages are staff actions, not a user's
+        self.staff_group = (
+            StaffGroup(
+                *staff_chat,
+                teams=self.teams,
+                topics=staff_topics,
+                language=staff_language,
+                translator=translator,
+            )
+            if staff_chat is not None
+            else None
+        )
         self.spool = spool  # webhooks received while the database is unavailable
         self._db = sessions.kw["bind"]
         self._dialect = self._db.dialect.name
@@ -255,7 +263,7 @@ class Service:
     ) -> Outcome | None:
         msg = inbound_from_data(event.payload)
         contact = self._contact(s, msg, now)
-        if self.staff_chat is not None and (msg.channel, msg.user_ref) == self.staff_chat:
+        if self.staff_group is not None and self.staff_group.is_from(msg):
             replies = self.on_staff_message(s, msg, now) if self.on_staff_message else []
             for reply in replies:
                 self.enqueue(s, contact, reply, now, author="bot", transcript=False)
@@ -536,103 +544,15 @@ class Service:
         )
         return case
 
-    def staff_thread(self, lang: str | None) -> str | None:
-        """The staff group's forum topic for cases in this language, if topics are set up."""
-        return self.staff_topics.get(lang or "") or self.staff_topics.get("*")
-
-    def _staff_group(self, s: Session, now: datetime, create: bool) -> Contact | None:
-        if self.staff_chat is None:
-            return None
-        channel, chat = self.staff_chat
-        group = s.scalars(
-            select(Contact).where(Contact.channel == channel, Contact.external_id == chat)
-        ).first()
-        if group is None and create:
-            group = Contact(
-                channel=channel,
-                external_id=chat,
-                pseudonym="staff-group",
-                state={},
-                created_at=now,
-                handoff=False,
-                unreachable=False,
-            )
-            s.add(group)
-            s.flush()
-        return group
-
     def _post_to_staff(self, s: Session, case: Case, contact: Contact, now: datetime) -> None:
-        """A new case in the bridge workers' group (in ``BRUG_STAFF_LANGUAGE``, in the topic of
-        the user's language if there are topics), with a claim button; it names the workers it
-        suits, the team and whether that team is open, and the user's last message with a
-        machine translation where a model is installed."""
-        group = self._staff_group(s, now, create=True)
-        if group is None:
+        """A new case in the bridge workers' group, if there is one (``bot.staffgroup``)."""
+        if self.staff_group is None:
             return
-        lang = self.staff_language
-        last = s.scalars(
-            select(Message.text)
-            .where(Message.contact_id == contact.id, Message.direction == "in")
-            .order_by(Message.id.desc())
-            .limit(1)
-        ).first()
-        place = " · ".join(x for x in (case.lang, case.country, case.municipality) if x)
-        why = reason(lang, case.reason) + (f" ({case.danger})" if case.danger else "")
-        head = [sw(lang, "urgent")] if case.priority == "urgent" else []
-        head += [
-            sw(lang, "new_case", id=case.id),
-            place,
-            why,
-            sw(lang, "user", user=contact.pseudonym),
-        ]
-        lines = [" · ".join(head)]
-        team = self.teams.by_id().get(case.team_id) if case.team_id is not None else None
-        if team is not None:
-            status = sw(lang, "team", team=team.name)
-            if not team.hours.is_open(now):
-                when = team.hours.next_opening(now).strftime("%d.%m. %H:%M")
-                status += f" · {sw(lang, 'team_closed', when=when)}"
-            lines.append(status)
-        names = self._suited(s, case)
-        if names:
-            lines.append(sw(lang, "for", names=", ".join(names)))
-        elif case.lang and case.lang != lang:
-            lines.append(sw(lang, "nobody_speaks", language=language_name(lang, case.lang)))
-        if last:
-            lines.append(f"\n{last[:500]}")
-            if case.lang and case.lang != lang and self.translator.can(case.lang, lang):
-                translated = self.translator.translate(last[:500], case.lang, lang)
-                if translated:
-                    head_line = sw(lang, "translation", src=case.lang, dst=lang)
-                    lines.append(f"{head_line}\n{translated}")
-        lines.append(f"\n{sw(lang, 'reply_hint')}")
-        row = self.enqueue(
-            s,
-            group,
-            Reply(
-                "\n".join(lines),
-                (Button(sw(lang, "claim"), f"claim:{case.id}"),),
-                lang,
-                thread=self.staff_thread(case.lang),
-            ),
-            now,
-            author="bot",
-            transcript=False,
-        )
+        group = self.staff_group.contact(s, now, create=True)
+        assert group is not None
+        post = self.staff_group.case_post(s, case, contact, now)
+        row = self.enqueue(s, group, post, now, author="bot", transcript=False)
         row.case_id = case.id
-
-    def _suited(self, s: Session, case: Case) -> list[str]:
-        """Names of the active workers a case suits (language and place), at most eight."""
-        teams = self.teams.by_id()
-        people = s.scalars(
-            select(Staff).where(Staff.active.is_(True), Staff.role != "editor").order_by(Staff.name)
-        )
-        return [
-            p.name
-            for p in people
-            if case.lang in p.languages
-            and suits(p.languages, places_of(p, teams), case.lang, case.municipality)
-        ][:8]
 
     def _recently_resolved(self, s: Session, contact: Contact, now: datetime) -> Case | None:
         since = now - timedelta(days=self.reopen_days)
@@ -758,24 +678,13 @@ class Service:
         return case_ids
 
     def _tell_staff_erased(self, s: Session, case: Case, now: datetime, by: str) -> None:
-        group = self._staff_group(s, now, create=False)
+        if self.staff_group is None:
+            return
+        group = self.staff_group.contact(s, now, create=False)
         if group is None:
             return  # the case was never posted there
-        lang = self.staff_language
-        who = sw(lang, "erased_by_user" if by == "user" else "erased_by_admin")
-        self.enqueue(
-            s,
-            group,
-            Reply(
-                sw(lang, "erased", id=case.id, who=who),
-                (),
-                lang,
-                thread=self.staff_thread(case.lang),
-            ),
-            now,
-            author="bot",
-            transcript=False,
-        )
+        notice = self.staff_group.erased_notice(case, by)
+        self.enqueue(s, group, notice, now, author="bot", transcript=False)
 
     def erase_contact(
         self,

@@ -117,6 +117,11 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         engine, lambda kb: build_engine(settings, kb), make_conversation, sessionmaker(db)
     )
     spool = Spool(settings.spool_dir)
+    translator = (
+        deps.translator
+        if deps.translator is not None
+        else make_translator(settings.translation_dir)
+    )
     service = Service(
         sessions,
         lambda: live.conversation,
@@ -129,6 +134,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         teams=teams,
         staff_topics=settings.telegram_staff_topics,
         staff_language=settings.staff_language,
+        translator=translator,  # the staff group's summaries
         spool=spool,
     )
     from bot import inbox as inbox_actions
@@ -333,12 +339,6 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         routes.append(Route("/twilio/status", status, methods=["POST"]))
     from bot.web.inbox import routes as inbox_routes
 
-    translator = (
-        deps.translator
-        if deps.translator is not None
-        else make_translator(settings.translation_dir)
-    )
-    service.translator = translator  # the staff group's summaries
     routes.extend(inbox_routes(service, lambda: live.engine, templates, deps.clock, translator))
     from bot.web.admin import AdminContext
     from bot.web.admin import routes as admin_routes
