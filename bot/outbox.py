@@ -119,6 +119,7 @@ class Sender:
                             row.lang,
                             contact.last_inbound_at,
                             row.thread,
+                            row.parts_sent,
                         ),
                         contact.id,
                     )
@@ -198,6 +199,7 @@ class Sender:
             if row is None:
                 return
             row.error = (f"{exc.code}: " if exc.code else "") + str(exc)[:380]
+            row.parts_sent = max(row.parts_sent, exc.parts_sent)  # never send those again
             if exc.code == "held":
                 row.status = "held"
             elif exc.permanent:

@@ -46,3 +46,18 @@ def test_production_requires_a_secret_key_which_may_come_from_a_file(tmp_path):
 def test_an_unknown_setting_is_reported_so_a_typo_does_not_go_unnoticed(tmp_path):
     s = Settings.from_env({"BRUG_DATA_DIR": str(tmp_path), "BRUG_RETENSION_DAYS": "30"})
     assert s.unknown == ("BRUG_RETENSION_DAYS",)
+
+
+def test_quick_reply_templates_are_read_by_number_of_buttons(tmp_path):
+    sid = "HX" + "ab" * 16
+    s = Settings.from_env(
+        {"BRUG_DATA_DIR": str(tmp_path), "TWILIO_QUICK_REPLY_SIDS": f"1={sid}, 3={sid}"}
+    )
+    assert s.twilio_quick_replies == {1: sid, 3: sid}
+    assert Settings.from_env({"BRUG_DATA_DIR": str(tmp_path)}).twilio_quick_replies == {}
+
+
+@pytest.mark.parametrize("value", ["4=HX" + "0" * 32, "1=HX123", "2", "x=HX" + "0" * 32])
+def test_a_malformed_quick_reply_setting_fails_at_start_up(tmp_path, value):
+    with pytest.raises(SettingsError, match="TWILIO_QUICK_REPLY_SIDS"):
+        Settings.from_env({"BRUG_DATA_DIR": str(tmp_path), "TWILIO_QUICK_REPLY_SIDS": value})
