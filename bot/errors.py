@@ -47,7 +47,9 @@ class ChannelError(BrugError):
 
     ``permanent`` means retrying cannot help (the user blocked the bot, the
     number does not exist); ``retry_after`` is the provider's requested delay
-    in seconds, when it gave one.
+    in seconds, when it gave one. ``parts_sent`` counts the calls of a message made of several
+    (a long text, a text and its buttons) the provider accepted before this one failed: a
+    retry starts after them.
     """
 
     def __init__(
@@ -57,8 +59,10 @@ class ChannelError(BrugError):
         permanent: bool = False,
         retry_after: float | None = None,
         code: str | None = None,
+        parts_sent: int = 0,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
         self.code = code
+        self.parts_sent = parts_sent

@@ -99,3 +99,4 @@ class Outbound:
     lang: str
     last_inbound_at: datetime | None = None
     thread: str | None = None  # a forum topic of the staff group
+    parts_sent: int = 0  # calls of a several-call message accepted on earlier tries

@@ -141,6 +141,7 @@ class Sender:
                             row.lang,
                             contact.last_inbound_at,
                             row.thread,
+                            row.parts_sent,
                         ),
                         contact.id,
                     )
@@ -221,6 +222,7 @@ class Sender:
             if row is None:
                 return
             row.error = (f"{exc.code}: " if exc.code else "") + str(exc)[:380]
+            row.parts_sent = max(row.parts_sent, exc.parts_sent)  # never send those again
             if exc.code == "held":
                 row.status = "held"
             elif exc.permanent:

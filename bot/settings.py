@@ -20,6 +20,7 @@ from bot.languages import ALL_CODES
 from bot.officehours import OfficeHours
 
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # Telegram's rule for usernames
+_CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")  # a Twilio Content template SID
 
 # name -> (default or None when required/derived, description)
 SETTINGS: dict[str, tuple[str | None, str]] = {
@@ -130,6 +131,11 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "",
         "approved 'reply waiting' Content template per language: pl=HX…,ro=HX…,en=HX…",
     ),
+    "TWILIO_QUICK_REPLY_SIDS": (
+        "",
+        "twilio/quick-reply Content templates by number of buttons: 1=HX…,2=HX…,3=HX… "
+        "(see docs/whatsapp-quick-reply.json); options stay a numbered list without them",
+    ),
     "HOST": ("127.0.0.1", "address `brug serve` binds to"),
     "PORT": ("8000", "port `brug serve` listens on"),
 }
@@ -211,6 +217,7 @@ class Settings:
     twilio_from: str = ""
     twilio_base_url: str = "https://api.twilio.com"
     twilio_templates: dict[str, str] = field(default_factory=dict)
+    twilio_quick_replies: dict[int, str] = field(default_factory=dict)  # buttons -> content SID
     unknown: tuple[str, ...] = ()  # BRUG_/TELEGRAM_/TWILIO_ variables that are no setting (typos?)
 
     @property
@@ -371,6 +378,7 @@ class Settings:
                 "/"
             ),
             twilio_templates=templates,
+            twilio_quick_replies=_quick_replies(_read(env, "TWILIO_QUICK_REPLY_SIDS") or ""),
             unknown=tuple(
                 sorted(
                     k
@@ -410,6 +418,23 @@ def _topics(raw: str) -> dict[str, str]:
             )
         topics[lang] = thread
     return topics
+
+
+def _quick_replies(raw: str) -> dict[int, str]:
+    """``1=HX…, 3=HX…`` → {1: "HX…", 3: "HX…"}: a template per number of buttons (1–3)."""
+    sids: dict[int, str] = {}
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        count, _, sid = (x.strip() for x in part.partition("="))
+        if count not in ("1", "2", "3") or not _CONTENT_SID.fullmatch(sid):
+            raise SettingsError(
+                "TWILIO_QUICK_REPLY_SIDS",
+                "expected buttons=content SID pairs (1 to 3 buttons, HX and 32 hex digits) "
+                f"such as 1=HX…,2=HX…,3=HX…; got {part!r}",
+            )
+        sids[int(count)] = sid
+    return sids
 
 
 def _staff_language(raw: str) -> str:

@@ -101,13 +101,35 @@ def fake_telegram_app(rec: Recorder) -> Starlette:
     return Starlette(routes=[Route("/bot{token}/{method}", method, methods=["GET", "POST"])])
 
 
+def _refused(form: dict[str, str]) -> Failure | None:
+    """What the real API refuses before sending: no Body and no ContentSid (21619), and
+    ContentVariables that are no JSON object of strings of at most 255 characters (21656)."""
+    if not form.get("Body") and not form.get("ContentSid"):
+        return 400, {
+            "code": 21619,
+            "message": "A text message body or media urls must be specified",
+        }
+    if "ContentVariables" in form:
+        try:
+            variables = json.loads(form["ContentVariables"])
+        except ValueError:
+            variables = None
+        if not isinstance(variables, dict) or not all(
+            isinstance(v, str) and len(v) <= 255 for v in variables.values()
+        ):
+            return 400, {"code": 21656, "message": "The ContentVariables Parameter is invalid"}
+    return None
+
+
 def fake_twilio_app(rec: Recorder) -> Starlette:
+    """``Messages.json`` with ``Body`` or ``ContentSid`` + ``ContentVariables`` (a JSON string,
+    recorded as sent: ``json.loads`` it to look inside)."""
     counter = {"id": 0}
 
     async def create(request: Request) -> Response:
         form = {k: str(v) for k, v in (await request.form()).items()}
         rec.calls.append(("Messages", form))
-        failure = rec.pop_failure()
+        failure = rec.pop_failure() or _refused(form)
         if failure:
             return JSONResponse(failure[1], status_code=failure[0])
         rec.delivered.append(form)

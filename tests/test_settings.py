@@ -77,3 +77,18 @@ def test_the_spool_lives_in_the_data_folder_unless_set(tmp_path):
     other = tmp_path / "elsewhere"
     s = Settings.from_env({"BRUG_DATA_DIR": str(tmp_path), "BRUG_SPOOL_DIR": str(other)})
     assert s.spool_dir == other
+
+
+def test_quick_reply_templates_are_read_by_number_of_buttons(tmp_path):
+    sid = "HX" + "ab" * 16
+    s = Settings.from_env(
+        {"BRUG_DATA_DIR": str(tmp_path), "TWILIO_QUICK_REPLY_SIDS": f"1={sid}, 3={sid}"}
+    )
+    assert s.twilio_quick_replies == {1: sid, 3: sid}
+    assert Settings.from_env({"BRUG_DATA_DIR": str(tmp_path)}).twilio_quick_replies == {}
+
+
+@pytest.mark.parametrize("value", ["4=HX" + "0" * 32, "1=HX123", "2", "x=HX" + "0" * 32])
+def test_a_malformed_quick_reply_setting_fails_at_start_up(tmp_path, value):
+    with pytest.raises(SettingsError, match="TWILIO_QUICK_REPLY_SIDS"):
+        Settings.from_env({"BRUG_DATA_DIR": str(tmp_path), "TWILIO_QUICK_REPLY_SIDS": value})

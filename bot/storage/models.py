@@ -190,6 +190,9 @@ class Outbox(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     provider_id: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     error: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    # calls of a several-call message (WhatsApp: a long text, a text and its buttons) the
+    # provider accepted before one failed: a retry starts after them
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     case_id: Mapped[int | None] = mapped_column(
         Integer, nullable=True
     )  # a post about a case (staff group)

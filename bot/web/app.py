@@ -84,6 +84,7 @@ def build_transports(settings: Settings, clock: Callable[[], datetime]) -> dict[
             settings.twilio_templates,
             f"{settings.public_url}/twilio/status",
             clock=clock,
+            quick_replies=settings.twilio_quick_replies,
         )
     return transports
 

@@ -1,10 +1,34 @@
-"""Sending through Twilio's WhatsApp API, with the 24-hour rule and error mapping."""
+"""Sending through Twilio's WhatsApp API, with the 24-hour rule and error mapping.
+
+Options are a numbered list under the text ("reply 1, 2 or 3"), or, when quick-reply templates
+are configured (``TWILIO_QUICK_REPLY_SIDS``), tappable buttons: a message with 1–3 buttons whose
+titles fit WhatsApp's 20 characters goes out as a ``twilio/quick-reply`` (``ContentSid`` +
+``ContentVariables``: body, then title and id per button) instead. Its body is one variable, at
+most 255 characters, so:
+
+- a short text (≤ 255) is the quick reply's body: one message, one Twilio call;
+- a longer text goes out as before, without the list, followed by a quick reply whose body is a
+  short prompt ("Tap a button or type your question.").
+
+Either way the conversation keeps the options, so a typed number still picks one.
+
+One outbox row may thus take several Twilio calls (a long text is also split into parts of
+1,600). At least once, never a part twice: the calls are the message's *parts*, made in order;
+when part *n* fails, the ``ChannelError`` carries ``parts_sent=n``, the sender stores it on the
+row, and the retry starts at part *n* (``Outbound.parts_sent``). Only a crash between two
+calls, before anything is recorded, repeats a part — the same window in which the sender may
+repeat a whole message. A quick reply Twilio refuses for good (a wrong template SID or layout)
+is replaced at once by the numbered list, so a configuration mistake costs the buttons, never
+the options.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,14 +38,31 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from bot.errors import ChannelError
+from bot.i18n import t
 from bot.messages import Outbound
 from bot.text import split_text
-from handlers.whatsapp.convert import render
+from handlers.whatsapp.convert import (
+    content_variables,
+    fits_variable,
+    numbered,
+    quick_reply_buttons,
+    render,
+)
 
+logger = logging.getLogger(__name__)
 TEXT_LIMIT = 1600
 WINDOW = timedelta(hours=24)
 OUTSIDE_WINDOW = 63016
 PERMANENT = {21211, 21408, 21610, 21614, 63003, 63024}
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One Twilio call of a message: its fields, and for a quick reply the numbered list to
+    send instead if Twilio refuses the template for good."""
+
+    fields: dict[str, str]
+    fallback: str | None = None
 
 
 class BaseUrlHttpClient(AsyncTwilioHttpClient):
@@ -69,10 +110,12 @@ class WhatsAppTransport:
         templates: dict[str, str],
         status_callback: str | None,
         clock: Any = None,
+        quick_replies: dict[int, str] | None = None,
     ) -> None:
         self._client = client
         self.sender = sender
         self.templates = templates
+        self.quick_replies = quick_replies or {}  # number of buttons -> content SID
         self.status_callback = status_callback
         self.clock = clock or (lambda: datetime.now(UTC))
 
@@ -96,9 +139,46 @@ class WhatsAppTransport:
             await self._template(message)
             raise ChannelError("outside the 24-hour window: waiting for the user", code="held")
         sid = ""
-        for part in split_text(render(message.text, message.buttons, message.lang), TEXT_LIMIT):
-            sid = await self._create(message, body=part)
+        for number, part in enumerate(self.parts(message)):
+            if number < message.parts_sent:  # accepted on an earlier try
+                continue
+            try:
+                sid = await self._send_part(message, part)
+            except ChannelError as exc:
+                exc.parts_sent = number
+                raise
         return sid
+
+    def parts(self, message: Outbound) -> list[Part]:
+        """The Twilio calls ``message`` takes, in order; the same on every try."""
+        quick = quick_reply_buttons(message.buttons)
+        content_sid = self.quick_replies.get(len(quick)) if quick else None
+        if not quick or not content_sid:
+            text = render(message.text, message.buttons, message.lang)
+            return [Part({"body": p}) for p in split_text(text, TEXT_LIMIT)]
+        fallback = numbered(message.buttons, message.lang)
+        if fits_variable(message.text):
+            variables = content_variables(message.text, quick)
+            numbered_text = render(message.text, message.buttons, message.lang)
+            return [Part(_content(content_sid, variables), numbered_text)]
+        prompt = t(message.lang, "tap_or_type")
+        return [
+            *(Part({"body": p}) for p in split_text(message.text, TEXT_LIMIT)),
+            Part(_content(content_sid, content_variables(prompt, quick)), fallback),
+        ]
+
+    async def _send_part(self, message: Outbound, part: Part) -> str:
+        try:
+            return await self._create(message, **part.fields)
+        except ChannelError as exc:
+            if part.fallback is None or not exc.permanent or exc.code == "blocked":
+                raise
+            logger.warning(
+                "outbox %s: quick reply refused (%s); sending the numbered options instead",
+                message.outbox_id,
+                exc.code,
+            )
+            return await self._create(message, body=part.fallback)
 
     async def _template(self, message: Outbound) -> None:
         content_sid = self.templates.get(message.lang) or self.templates.get("en")
@@ -129,3 +209,7 @@ class WhatsAppTransport:
         except OSError as exc:
             raise ChannelError(f"twilio unreachable: {exc}", code="network") from None
         return str(created.sid)
+
+
+def _content(content_sid: str, variables: str) -> dict[str, str]:
+    return {"content_sid": content_sid, "content_variables": variables}
