@@ -100,3 +100,4 @@ class Outbound:
     last_inbound_at: datetime | None = None
     thread: str | None = None  # a forum topic of the staff group
     parts_sent: int = 0  # calls of a several-call message accepted on earlier tries
+    replaces: str | None = None  # edit this earlier message (provider id) instead of sending

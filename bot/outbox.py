@@ -142,6 +142,7 @@ class Sender:
                             contact.last_inbound_at,
                             row.thread,
                             row.parts_sent,
+                            row.replaces,
                         ),
                         contact.id,
                     )

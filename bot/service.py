@@ -653,12 +653,7 @@ class Service:
                 self._tell_staff_erased(s, case, now, by)
         case_ids = [c.id for c in cases]
         if case_ids:  # the staff group's posts quote the user's last message
-            s.execute(
-                update(Outbox)
-                .where(Outbox.case_id.in_(case_ids), Outbox.contact_id != contact.id)
-                .values(text=ERASED_POST)
-                .execution_options(synchronize_session=False)
-            )
+            self._redact_posts(s, contact, case_ids, now)
         gone = and_(
             InboundEvent.channel == contact.channel,
             InboundEvent.user_ref == contact.external_id,
@@ -676,6 +671,24 @@ class Service:
             "contact %s erased by %s request: %d cases", contact.pseudonym, by, len(case_ids)
         )
         return case_ids
+
+    def _redact_posts(
+        self, s: Session, contact: Contact, case_ids: list[int], now: datetime
+    ) -> None:
+        """The staff group's posts about these cases lose their quote of the user: the stored
+        copy at once, and a post already in the group is edited in place through the outbox."""
+        posts = s.scalars(
+            select(Outbox).where(Outbox.case_id.in_(case_ids), Outbox.contact_id != contact.id)
+        ).all()
+        for post in posts:
+            post.text, post.buttons = ERASED_POST, []
+            if self.staff_group is None or not post.provider_id or post.replaces:
+                continue  # not sent yet: it goes out redacted
+            group = s.get(Contact, post.contact_id)
+            assert group is not None and post.case_id is not None
+            notice = self.staff_group.redacted_post(post.case_id, post.thread)
+            row = self.enqueue(s, group, notice, now, author="bot", transcript=False)
+            row.replaces = post.provider_id
 
     def _tell_staff_erased(self, s: Session, case: Case, now: datetime, by: str) -> None:
         if self.staff_group is None:

@@ -115,6 +115,11 @@ class StaffGroup:
             sw(lang, "erased", id=case.id, who=who), (), lang, thread=self.thread(case.lang)
         )
 
+    def redacted_post(self, case_id: int, thread: str | None) -> Reply:
+        """What a post about a case says once the user's data is erased."""
+        lang = self.language
+        return Reply(sw(lang, "redacted", id=case_id), (), lang, thread=thread)
+
     def _suited(self, s: Session, case: Case) -> list[str]:
         """Names of the active workers who speak the case's language and serve its place."""
         teams = self.teams.by_id()

@@ -23,6 +23,7 @@ _WORDS: dict[str, dict[str, str]] = {
             "Case #{id}: {who}. The case, its messages and notes are erased; "
             "nothing more can be sent to this user."
         ),
+        "redacted": "Case #{id}: erased at the user's request.",
         "for": "For: {names}",
         "nobody_speaks": "No registered worker speaks {language}: translate or call an interpreter.",
         "team": "Team {team}",
@@ -52,6 +53,7 @@ _WORDS: dict[str, dict[str, str]] = {
             "Casus #{id}: {who}. De casus, de berichten en de notities zijn gewist; "
             "er kan niets meer naar deze gebruiker worden gestuurd."
         ),
+        "redacted": "Casus #{id}: gewist op verzoek van de gebruiker.",
         "for": "Voor: {names}",
         "nobody_speaks": (
             "Geen geregistreerde medewerker spreekt {language}: vertaal of schakel een tolk in."

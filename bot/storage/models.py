@@ -193,6 +193,9 @@ class Outbox(Base):
     # calls of a several-call message (WhatsApp: a long text, a text and its buttons) the
     # provider accepted before one failed: a retry starts after them
     parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the provider's id of an earlier message this row rewrites in place (Telegram: an edit),
+    # e.g. a staff-group post whose quote of the user is erased at their request
+    replaces: Mapped[str | None] = mapped_column(String(80), nullable=True)
     case_id: Mapped[int | None] = mapped_column(
         Integer, nullable=True
     )  # a post about a case (staff group)

@@ -35,6 +35,8 @@ class TelegramTransport:
         parts = split_text(message.text, TEXT_LIMIT - 200)
         sent_id = ""
         try:
+            if message.replaces:
+                return await self._edit(message, parts[0])
             for i, part in enumerate(parts):
                 last = i == len(parts) - 1
                 sent = await self.bot.send_message(
@@ -59,3 +61,24 @@ class TelegramTransport:
         except (NetworkError, TelegramError) as exc:
             raise ChannelError(f"telegram: {exc}", code="network") from None
         return sent_id
+
+    async def _edit(self, message: Outbound, text: str) -> str:
+        """Rewrite an earlier message in place (its buttons go). A message that is gone or
+        already says this needs nothing more: that counts as done."""
+        assert message.replaces is not None
+        try:
+            await self.bot.edit_message_text(
+                text=to_html(text),
+                chat_id=int(message.user_ref),
+                message_id=int(message.replaces),
+                parse_mode="HTML",
+                reply_markup=None,
+                disable_web_page_preview=True,
+            )
+        except BadRequest as exc:
+            if not any(
+                reason in exc.message.lower()
+                for reason in ("not modified", "not found", "can't be edited")
+            ):
+                raise
+        return message.replaces

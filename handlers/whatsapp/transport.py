@@ -132,6 +132,8 @@ class WhatsAppTransport:
                 await session.close()
 
     async def send(self, message: Outbound) -> str:
+        if message.replaces:  # WhatsApp cannot change a sent message (only the staff group does)
+            raise ChannelError("whatsapp cannot edit a sent message", permanent=True, code="400")
         last = message.last_inbound_at
         if last is not None and last.tzinfo is None:
             last = last.replace(tzinfo=UTC)

@@ -58,6 +58,13 @@ def test_delete_tells_the_assigned_worker_then_erases_the_case(tmp_path, engine)
                     p for p in harness.telegram.named("sendMessage") if str(p["chat_id"]) == GROUP
                 ][-1]
                 assert f"Case #{case_id}: the user deleted their data" in told["text"]
+                # the post in the group no longer quotes them: edited in place, Claim gone
+                edits = harness.telegram.named("editMessageText")
+                assert [(str(e["chat_id"]), int(e["message_id"])) for e in edits] == [
+                    (GROUP, post_id)
+                ]
+                assert edits[0]["text"] == f"Case #{case_id}: erased at the user's request."
+                assert WORDS[:20] not in str(edits[0]) and "Claim" not in str(edits[0])
                 with harness.app.state.service.sessions() as s:
                     assert s.scalar(select(func.count()).select_from(Case)) == 0
                     assert s.scalar(select(func.count()).select_from(CaseNote)) == 0
