@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -336,6 +337,8 @@ def worker(
 
     settings = _settings()
     configure(settings.log_level, settings.log_format)
+    if settings.worker_nice:  # on a shared machine, the webhooks' latency comes first
+        os.nice(settings.worker_nice)
     app = create_app(settings)
     service, sender = app.state.service, app.state.sender
     if recover:

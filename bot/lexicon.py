@@ -59,9 +59,65 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
     lang: frozenset(text.split()) for lang, text in _FUNCTION_WORDS.items()
 }
 
+# Days and moments: "tomorrow" alone says nothing about a topic (a question about the weather
+# tomorrow is not about sick pay), in any language. Not function words: language
+# identification does not count them.
+TIME_WORDS = frozenset(
+    [
+        "today",
+        "tomorrow",
+        "yesterday",
+        "tonight",
+        "now",
+        "vandaag",
+        "morgen",
+        "gisteren",
+        "vanavond",
+        "vannacht",
+        "nu",
+        "straks",
+        "overmorgen",
+        "dzis",
+        "dzisiaj",
+        "jutro",
+        "wczoraj",
+        "teraz",
+        "azi",
+        "astazi",
+        "maine",
+        "ieri",
+        "acum",
+        "diseara",
+        "dnes",
+        "utre",
+        "vchera",
+        "holnap",
+        "tegnap",
+        "siandien",
+        "rytoj",
+        "vakar",
+        "sodien",
+        "rit",
+        "tagad",
+        "zajtra",
+        "vcera",
+        "zitra",
+        "ted",
+        "danas",
+        "sutra",
+        "jucer",
+        "sada",
+        "sohodni",
+        "zavtra",
+        "vchora",
+    ]
+)
+
 # Words that never decide a topic, in any language.
-STOPWORDS: frozenset[str] = frozenset().union(*FUNCTION_WORDS.values()) | frozenset(
-    ["euro", "eur", "eu", "ok", "okay", "pls", "plz", "thx", "tnx", "hey", "yo", "nr"]
+STOPWORDS: frozenset[str] = (
+    frozenset().union(*FUNCTION_WORDS.values())
+    | TIME_WORDS
+    | frozenset(["euro", "eur", "eu", "ok", "okay", "pls", "plz", "thx", "tnx", "hey", "yo", "nr"])
 )
 
 # Official Dutch/Belgian terms and acronyms: strong evidence for a topic in any language.

@@ -76,7 +76,11 @@ _SPECIAL = {
 }
 _TRANS = str.maketrans({**_CYR, **_SPECIAL})
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
-_CHAT_DIGIT_RE = re.compile(r"(?<=[a-z])[46](?=[a-z])|(?<=[a-z]{2})[46]\b")
+# Bulgarian typed in Latin letters writes ч as 4 and ш as 6: "4ovek", "ve4e", "6ef", "ka6"
+_CHAT_DIGIT_RE = re.compile(
+    r"(?<=[a-z])[46](?=[a-z])|(?<=[a-z]{2})[46]\b"
+    r"|(?<![a-z0-9])[46](?=[a-z]{2})(?!(?:th|st|nd|rd|am|pm|km|kg|eur|euro|uur|ur|min|ever)\b)"
+)
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _APOSTROPHE_RE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(

@@ -147,6 +147,51 @@ class Service:
         with self._db.begin() as conn:
             return bool(conn.execute(stmt).rowcount)
 
+    def ingest_many(self, items: list[tuple[Inbound, str]]) -> list[bool]:
+        """Store several received messages in one statement and one commit (group commit, see
+        ``bot.ingest``); for each, False when it was stored before (also earlier in ``items``)."""
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for msg, key in items:
+            rows.setdefault(
+                (msg.channel, key),
+                {
+                    "channel": msg.channel,
+                    "external_key": key,
+                    "user_ref": msg.user_ref,
+                    "payload": inbound_to_data(msg),
+                    "received_at": msg.received_at,
+                    "attempts": 0,
+                },
+            )
+        if not rows:
+            return []
+        insert = _insert_for(self._dialect)
+        stmt = (
+            insert(InboundEvent)
+            .values(list(rows.values()))
+            .on_conflict_do_nothing(index_elements=["channel", "external_key"])
+            .returning(InboundEvent.channel, InboundEvent.external_key)
+        )
+        with self._db.begin() as conn:
+            new = {(channel, key) for channel, key in conn.execute(stmt).all()}
+        results = []
+        for msg, key in items:
+            results.append((msg.channel, key) in new)
+            new.discard((msg.channel, key))  # a second copy in the same batch is a redelivery
+        return results
+
+    def receive_many(self, items: list[tuple[Inbound, str]]) -> list[bool]:
+        """:meth:`receive` for several webhooks at once: one insert, or the spool."""
+        pending = self.spool is not None and self.spool.pending
+        if pending and all(self._spool(msg, key) for msg, key in items):
+            return [True] * len(items)
+        try:
+            return self.ingest_many(items)
+        except UNAVAILABLE:
+            if self.spool is None or not all(self._spool(msg, key) for msg, key in items):
+                raise
+            return [True] * len(items)
+
     def receive(self, msg: Inbound, external_key: str) -> bool:
         """A webhook's store: :meth:`ingest`, or — while the database is unavailable, and
         behind events spooled before — the spool, from where :meth:`drain_spool` stores it

@@ -77,6 +77,11 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "default BRUG_DATA_DIR/spool",
     ),
     "BRUG_RUN_WORKER": ("true", "`brug serve` also runs the processor and sender in-process"),
+    "BRUG_WORKER_NICE": (
+        "5",
+        "`brug worker` lowers its CPU priority by this much (0-19), so that on a machine it "
+        "shares with web processes the webhooks answer first; 0 keeps it",
+    ),
     "BRUG_TRANSLATION_DIR": (
         None,
         "folder of installed argos-translate models; default BRUG_DATA_DIR/translation",
@@ -202,6 +207,7 @@ class Settings:
     send_give_up_hours: int = 72
     spool_dir: Path = Path("var/spool")
     run_worker: bool = True
+    worker_nice: int = 5
     review_second_person: bool = False
     public_url: str = ""
     telegram_token: str = ""
@@ -360,6 +366,7 @@ class Settings:
             send_give_up_hours=give_up_hours,
             spool_dir=Path(_read(env, "BRUG_SPOOL_DIR") or str(data_dir / "spool")),
             run_worker=(_read(env, "BRUG_RUN_WORKER") or "true").lower() in ("1", "true", "yes"),
+            worker_nice=_nice(_read(env, "BRUG_WORKER_NICE") or "5"),
             review_second_person=(_read(env, "BRUG_REVIEW_SECOND_PERSON") or "").lower()
             in ("1", "true", "yes"),
             public_url=public_url,
@@ -442,3 +449,15 @@ def _staff_language(raw: str) -> str:
     if lang not in ("en", "nl"):
         raise SettingsError("BRUG_STAFF_LANGUAGE", f"expected en or nl, got {raw!r}")
     return lang
+
+
+def _nice(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 19:
+        raise SettingsError(
+            "BRUG_WORKER_NICE", f"expected a whole number from 0 to 19, got {raw!r}"
+        )
+    return value

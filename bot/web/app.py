@@ -32,6 +32,7 @@ from bot.asking import ask
 from bot.conversation import Conversation, Options
 from bot.engine import Engine
 from bot.i18n import t
+from bot.ingest import Ingestor
 from bot.languages import LANGUAGES
 from bot.live import LiveKnowledge
 from bot.outbox import Sender, Transport
@@ -314,6 +315,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         Route("/chat/message", chat_message, methods=["POST"]),
         Route("/chat/poll", chat_poll),
     ]
+    ingestor = Ingestor(service.receive_many)
     if settings.telegram_token:
         from handlers.telegram.webhook import make_endpoint as telegram_endpoint
 
@@ -321,7 +323,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             Route(
                 "/telegram/webhook",
                 telegram_endpoint(
-                    service,
+                    ingestor.store,
                     settings.telegram_secret,
                     wake.set,
                     deps.clock,
@@ -334,7 +336,12 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         from handlers.whatsapp.webhook import make_endpoints as twilio_endpoints
 
         whatsapp, status = twilio_endpoints(
-            service, settings.twilio_token, settings.public_url, wake.set, deps.clock
+            service,
+            ingestor.store,
+            settings.twilio_token,
+            settings.public_url,
+            wake.set,
+            deps.clock,
         )
         routes.append(Route("/twilio/whatsapp", whatsapp, methods=["POST"]))
         routes.append(Route("/twilio/status", status, methods=["POST"]))
@@ -366,6 +373,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         exception_handlers=dict.fromkeys(UNAVAILABLE, storage_unavailable),
     )
     app.state.service = service
+    app.state.ingestor = ingestor
     app.state.sender = sender
     app.state.spool = spool
     app.state.engine = engine
