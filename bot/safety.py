@@ -26,7 +26,9 @@ TOOK = (
     "luat|luata|vzel|vzeha|vze|vzela|zadarzh|elvett|elvette|elvettek|paeme|paemi|atieme|panem|atnem|"
     "zobral|vzal|vzali|sebral|uzeo|uzela|uzeli|oduzeo|oduzel|zabrav|zabraly|vidibrav|otobral|holds|"
     "withhold|trzyma|tine|drzi|tart|nem adja|nu ne da|nu vrea sa|ne vrashta|nechce vratit|ne vraca|"
-    "keeps my|kept my|houdt mijn|hield mijn|zatrzymal|zatrzymali|retinut|retine|zadrzal|zadrzali|"
+    "wont give back|will not give back|doesnt give back|not give back|refuses to give|niet terug|"
+    "zatrzymal mi|zatrzymala mi|zatrzymali mi|zatrzymal moj|zatrzymala moj|zatrzymali moj|"
+    "zatrzymuje mi|zatrzymuje moj|retinut|imi retine|ne retine|mi a retinut|zadrzal|zadrzali|"
     "zadrzuje|zadrzao|zadrzava|zadrzel|tryma|trymaie|zabraly|laiko|pasilaike|patur|paturejis|"
     "visszatart|nalam van|nala van|nem adjak vissza|ne vrashtat|nevrati|nevracia|nechteji vratit"
 )
@@ -98,7 +100,9 @@ NOT_LEAVE = (
     "uzrakina|negalime iseiti|aizslez|nevaram iziet|zamykaju nas|zamkli nas|nemozeme odist|"
     "nesmieme odist|zamykaji nas|zavreli nas|nemuzeme odejit|nesmime odejit|zakljucavaju nas|"
     "zakljucali su nas|ne smijemo izaci|ne mozemo izaci|zachyniaiut nas|zamykaiut nas|"
-    "ne vypuskaiut|ne mozhemo vyity"
+    "ne vypuskaiut|ne mozhemo vyity|zamkol nas|nas zamkol|nas zamkli|zamkol ma|zamkla nas|zamkli nas|zamkl nas|zamkl me|"
+    "zamknal nas|zamknela nas|zaklyuchi ni|a incuiat|ne-a incuiat|ne incuie|locked the door on us|"
+    "sloot de deur|zakljucao nas|zakljucao me|zachynyv nas"
 )
 NO_PAY = (
     "without pay|no pay|unpaid|not paid|zonder loon|zonder salaris|niet betaald|bez wyplat|bez pieniedzy|"
@@ -125,7 +129,7 @@ HUMAN = (
     "person|human|real person|somebody real|mens|persoon|medewerker|czlowiek|osoba|konsultant|om|"
     "persoana|operator|chovek|chovekat|ember|emberrel|zmog|cilvek|clovek|covjek|covjekom|lyudyn|operator|"
     "bridge worker|brugwerker|someone|somebody|iemand|kogos|kims|cineva|niakoi|nyakoi|nyakoy|"
-    "valaki|kazkuo|kadu|niekym|nekym|nekim|nekoga|kymos|agent|consultant|konsultant|doradc|"
+    "valaki|kazkuo|kadu|niekym|nekym|nekim|nekoga|kymos|consultant|konsultant|doradc|osob|"
     "pracownik|medewerk|angajat|sluzhitel|munkatars|darbuotoj|darbinie|pracovnik|zaposlen|"
     "spivrobitnyk"
 )
@@ -145,7 +149,12 @@ NO_FOOD = (
     "nyamame hrana|nincs mit ennem|nincs mit ennunk|nem ettem|nem ettunk|neturiu ka valgyti|"
     "nevalgiau|nevalgem|nav ko est|neesmu edis|nemam co jest|nemame co jest|nejedol|nejedli|"
     "nemam co jist|nemame co jist|nejedl|nemam sto jesti|nemamo sto jesti|nisam jeo|nisam jela|"
-    "nismo jeli|nemaie shcho yisty|nemaiemo shcho yisty|ne yiv|ne yila|ne ily"
+    "nismo jeli|nemaie shcho yisty|nemaiemo shcho yisty|ne yiv|ne yila|ne ily|"
+    "doesnt give us food|dont give us food|no food for us|geeft ons geen eten|krijgen geen eten|"
+    "nie daje nam jedzenia|nie dostajemy jedzenia|nu ne da mancare|nu ne dau mancare|"
+    "ne ni dava hrana|ne ni davat hrana|nem ad enni|neduoda valgyti|nedod est|nedava nam jedlo|"
+    "nedavaju nam jedlo|nedava nam jidlo|nedavaji nam jidlo|ne daje nam hranu|ne daju nam hranu|"
+    "ne dayut yisty|ne daie yisty"
 )
 HUNGRY = (
     "hungry|starving|honger|uitgehongerd|glodn|glodu|flamanz|foame|gladen|gladni|ehes|ehezunk|"
@@ -157,7 +166,11 @@ NO_MONEY = (
     "bez pari|nincs penzem|neturiu pinigu|nav naudas|nemam peniaze|nemam penize|nemam novca|"
     "nemaie hroshei|bez hroshei"
 )
-DOMESTIC = "husband|wife|partner|boyfriend|man|vrouw|maz|zona|partner|sotul|sotia|sotia|mazh|sapruga|zhena|ferjem|felesegem|vyras|zmona|virs|manzel|manzelka|suprug|chol|cholovik|druzhyna|vriend"
+DOMESTIC = (
+    "husband|wife|partner|boyfriend|man|vrouw|maz|zona|partner|sotul|sotia|sotia|mazh|sapruga|"
+    "zhena|ferjem|felesegem|vyras|zmona|virs|manzel|manzelka|suprug|chol|cholovik|druzhyna|"
+    "vriend|at home|thuis|w domu|acasa|vkashti|doma|otthon|namuose|majas|kod kuce|vdoma"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +212,20 @@ def _fits(token: str, part: str) -> bool:
 
 
 def _has(tokens: list[str], concept: _Concept) -> bool:
+    return bool(_where(tokens, concept, first=True))
+
+
+def _where(tokens: list[str], concept: _Concept, first: bool = False) -> list[int]:
+    """Where the concept's alternatives start in ``tokens`` (only the first if ``first``)."""
+    found: list[int] = []
     for i, token in enumerate(tokens):
         for alt in concept.starts(token):
             if len(alt) == 1:
                 if len(alt[0]) >= 2:
-                    return True
+                    found.append(i)
+                    if first:
+                        return found
+                    break
                 continue
             pos = i
             for part in alt[1:]:
@@ -213,8 +235,11 @@ def _has(tokens: list[str], concept: _Concept) -> bool:
                     break
                 pos = nxt
             else:
-                return True
-    return False
+                found.append(i)
+                if first:
+                    return found
+                break
+    return found
 
 
 _C = {
@@ -246,6 +271,21 @@ _C = {
 }
 
 
+NEAR = 8  # "I want … to talk … to a person": the three within this many words of each other
+
+
+def _near(tokens: list[str], concepts: tuple[str, ...]) -> bool:
+    """All the concepts occur within ``NEAR`` words of each other (so that a long message
+    mentioning a wish, a talk and a colleague in different sentences is no request)."""
+    spots = [_where(tokens, _C[name]) for name in concepts]
+    if not all(spots):
+        return False
+    for start in spots[0]:
+        if all(any(abs(p - start) <= NEAR for p in places) for places in spots[1:]):
+            return True
+    return False
+
+
 def detect(text: str) -> Danger | None:
     """The most serious danger the message speaks of, or None."""
     tokens = [skeleton_word(w) for w in words(text)]
@@ -269,7 +309,7 @@ def detect(text: str) -> Danger | None:
         return Danger("hunger", True, None)
     if has("nowhere") and has("now"):
         return Danger("homeless", True, "housing.homeless")
-    asks_person = has("not_bot") or (has("want") and has("talk") and has("human"))
+    asks_person = has("not_bot") or _near(tokens, ("want", "talk", "human"))
     if asks_person and not has("not_urgent"):
         return Danger("explicit", False, "help.bridge-worker")
     return None
