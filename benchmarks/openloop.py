@@ -10,10 +10,11 @@ that the loader spends little CPU per request. Runs in a process of its own:
 
     python -m benchmarks.openloop --url http://127.0.0.1:8000 --rate 500 --seconds 20
 
-It prints one JSON object: the loader's CPU seconds over the run, and per request its channel,
-user, due time, latency and status. With ``--handshake`` it first prints ``ready``, waits for
-a line on stdin before the clock starts, and after the JSON waits for stdin to close (so that
-the caller can read the CPU of every process with the loader still running).
+It writes one JSON object (to stdout, or to ``--out FILE``): the loader's CPU seconds over the
+run, and per request its channel, user, due time, latency and status. With ``--handshake`` it
+first prints ``ready``, waits for a line on stdin before the clock starts, prints ``done`` when
+the run is over, and then waits for stdin to close (so that the caller can read the CPU of
+every process with the loader still running).
 """
 
 from __future__ import annotations
@@ -183,6 +184,7 @@ def main() -> None:
     ap.add_argument("--first", type=int, default=1, help="first user number")
     ap.add_argument("--timeout", type=float, default=10)
     ap.add_argument("--handshake", action="store_true")
+    ap.add_argument("--out", default="", help="write the JSON here instead of stdout")
     args = ap.parse_args()
     requests = build(args)
     if args.handshake:
@@ -194,8 +196,13 @@ def main() -> None:
         result = uvloop.run(run(args, requests))
     except ImportError:
         result = asyncio.run(run(args, requests))
-    print(json.dumps(result), flush=True)
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(result, f)
+    else:
+        print(json.dumps(result), flush=True)
     if args.handshake:
+        print("done", flush=True)
         sys.stdin.read()
 
 

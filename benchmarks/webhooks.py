@@ -389,12 +389,13 @@ def fixed_rate(
     served: Served, rate: float, args: argparse.Namespace, first: int, trees: dict[str, int]
 ) -> Rated:
     """benchmarks/openloop.py in a process of its own, offering ``rate`` requests/s."""
+    result = scratch() / "openloop.json"
     cmd = [sys.executable, "-m", "benchmarks.openloop", "--url", served.base,
            "--rate", str(rate), "--seconds", str(args.seconds),
            "--connections", str(args.rate_connections),
            "--whatsapp-share", str(args.whatsapp_share), "--secret", SECRET,
            "--twilio-token", TWILIO_TOKEN, "--public-url", PUBLIC_URL, "--first", str(first),
-           "--handshake"]  # fmt: skip
+           "--handshake", "--out", str(result)]  # fmt: skip
     loader = subprocess.Popen(
         cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -407,8 +408,10 @@ def fixed_rate(
         before = Cpu.now(parts)
         loader.stdin.write("go\n")
         loader.stdin.flush()
-        out = json.loads(loader.stdout.readline())
+        if loader.stdout.readline().strip() != "done":
+            raise RuntimeError("the load generator failed (see its error above)")
         cpu = Cpu.now(parts).since(before)
+        out = json.loads(result.read_text())
         loader.stdin.close()
         loader.wait(timeout=30)
     finally:
