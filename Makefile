@@ -52,10 +52,11 @@ unit: install-translate system-deps
 ## make test: set up, then ruff, mypy and the whole pytest suite (SQLite and a real PostgreSQL)
 test: lint typecheck unit
 
-## make bench: every benchmark, one after the other (see docs/benchmarks.md; ~10 minutes)
+## make bench: every benchmark, one after the other (see docs/benchmarks.md; ~13 minutes)
 bench: install system-deps
 	$(BIN)/python -m benchmarks.engine
 	$(BIN)/python -m benchmarks.webhooks --db sqlite,postgres --web 1,2,4
+	$(BIN)/python -m benchmarks.webhooks --db sqlite,postgres --web 2 --rate 500 --seconds 20
 	$(BIN)/python -m benchmarks.outbox --db sqlite,postgres --processes 1,2
 	$(BIN)/python -m benchmarks.memory
 	$(BIN)/python -m benchmarks.spool
