@@ -123,7 +123,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return me
         form = await ctx.form(request)
         if form is None:
-            return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+            return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
         profile = profile_from(form)
 
         def apply() -> tuple[staffing.StaffRow, str]:
@@ -151,7 +151,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
                 profile,
                 http_status=400,
                 username=form.get("username", ""),
-                error=str(exc),
+                error=ctx.error_text(exc),
             )
         return form_page(
             request,
@@ -159,7 +159,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             person,
             staffing.profile_of(person),
             new_password=password,
-            flash=f"Account {person.username} created.",
+            flash=ctx._("Account {username} created.", username=person.username),
         )
 
     async def edit_page(request: Request) -> Response:
@@ -168,9 +168,9 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return me
         person = await run_in_threadpool(load, request.path_params["staff_id"])
         if person is None:
-            return PlainTextResponse("no such staff member", status_code=404)
+            return PlainTextResponse(ctx._("no such staff member"), status_code=404)
         done = request.query_params.get("done")
-        flash = {"saved": "Saved.", "unlocked": "Unlocked."}.get(done or "")
+        flash = {"saved": ctx._("Saved."), "unlocked": ctx._("Unlocked.")}.get(done or "")
         return form_page(request, me, person, staffing.profile_of(person), flash=flash)
 
     def change(action: str) -> Handler:
@@ -183,7 +183,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
                 return me
             form = await ctx.form(request)
             if form is None:
-                return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+                return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
             staff_id = request.path_params["staff_id"]
 
             def apply() -> str | None:
@@ -210,12 +210,14 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             try:
                 password = await run_in_threadpool(apply)
             except LookupError:
-                return PlainTextResponse("no such staff member", status_code=404)
+                return PlainTextResponse(ctx._("no such staff member"), status_code=404)
             except BrugError as exc:
                 person = await run_in_threadpool(load, staff_id)
                 assert person is not None
                 profile = profile_from(form) if action == "update" else staffing.profile_of(person)
-                return form_page(request, me, person, profile, http_status=400, error=str(exc))
+                return form_page(
+                    request, me, person, profile, http_status=400, error=ctx.error_text(exc)
+                )
             if action == "password":
                 person = await run_in_threadpool(load, staff_id)
                 assert person is not None
@@ -225,7 +227,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
                     person,
                     staffing.profile_of(person),
                     new_password=password,
-                    flash="Password reset: the old one and all sessions no longer work.",
+                    flash=ctx._("Password reset: the old one and all sessions no longer work."),
                 )
             done = "saved" if action == "update" else "unlocked"
             return RedirectResponse(f"/admin/staff/{staff_id}?done={done}", status_code=303)
