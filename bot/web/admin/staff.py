@@ -20,6 +20,7 @@ from bot import staffing
 from bot.errors import BrugError
 from bot.inbox import ROLES
 from bot.languages import LANGUAGES
+from bot.staffwords import language_name
 from bot.storage.models import Staff, Team
 from bot.web.admin import FORBIDDEN_FORM, AdminContext, StaffView
 from bot.web.inbox import Handler
@@ -42,6 +43,8 @@ def profile_from(form: dict[str, str]) -> staffing.Profile:
 
 
 def routes(ctx: AdminContext) -> list[BaseRoute]:
+    lang = ctx.settings.staff_language
+
     def places(held: list[str]) -> list[tuple[str, str]]:
         """Municipalities with local information (slug, label), and any the person still has."""
         labels = {slug: f"{o.name} ({o.country})" for slug, o in ctx.engine.kb.overlays.items()}
@@ -77,7 +80,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             person=person,
             profile=profile,
             roles=ROLES,
-            languages=[(code, english) for code, (_, english) in LANGUAGES.items()],
+            languages=[(code, language_name(lang, code)) for code in LANGUAGES],
             places=places(profile.municipalities),
             teams=team_names(),
             **extra,
@@ -108,7 +111,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             people=await run_in_threadpool(rows),
             teams=await run_in_threadpool(team_names),
             hhmm=hhmm,
-            language_names={code: english for code, (_, english) in LANGUAGES.items()},
+            language_names={code: language_name(lang, code) for code in LANGUAGES},
         )
 
     async def new_page(request: Request) -> Response:
