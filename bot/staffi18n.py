@@ -37,7 +37,7 @@ def catalogue(lang: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items() if isinstance(v, str) and v.strip()}
 
 
-def translate(lang: str, text: str, **values: Any) -> str:
+def translate(lang: str, text: str, /, **values: Any) -> str:
     """``text`` (English) in ``lang``, formatted with ``values``; English when untranslated."""
     found = catalogue(lang).get(text, text)
     return found.format(**values) if values else found
@@ -46,7 +46,7 @@ def translate(lang: str, text: str, **values: Any) -> str:
 def words(lang: str) -> Words:
     """The ``_(text, **values)`` function for one staff language."""
 
-    def _(text: str, **values: Any) -> str:
+    def _(text: str, /, **values: Any) -> str:
         return translate(lang, text, **values)
 
     return _

@@ -95,7 +95,7 @@ def install_staff_language(templates: Jinja2Templates, lang: str) -> None:
     **values)`` (the catalogue's text is trusted markup, the values are escaped), ``staff_lang``
     for ``<html lang>`` and the ``reason`` filter for why a case was opened."""
 
-    def gettext(text: str, **values: Any) -> Markup:
+    def gettext(text: str, /, **values: Any) -> Markup:
         found = Markup(staffi18n.translate(lang, text))
         return found.format(**values) if values else found
 

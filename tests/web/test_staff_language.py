@@ -114,6 +114,7 @@ def test_an_untranslated_string_stays_english_and_values_fill_in():
     assert _("Case #{id}", id=7) == "Casus #7"
     assert _("something nobody translated {x}", x=1) == "something nobody translated 1"
     assert staffi18n.words("en")("Case #{id}", id=7) == "Case #7"
+    assert _("Your text: {text}", text="Goedendag") == "Jouw tekst: Goedendag"  # any value name
 
 
 def test_an_error_is_shown_in_dutch_with_its_values_and_stays_english_in_str():
