@@ -4,7 +4,21 @@ from __future__ import annotations
 
 
 class BrugError(Exception):
-    """Base class of every error Brug raises on purpose."""
+    """Base class of every error Brug raises on purpose.
+
+    ``BrugError("no entry {entry_id}", entry_id=x)`` keeps the English template and its values,
+    so a staff page can show the message in the staff's language (``bot.staffi18n``);
+    ``str(exc)`` is the English text either way.
+    """
+
+    template: str | None = None
+    values: dict[str, object] = {}  # noqa: RUF012  (never mutated; set per instance)
+
+    def __init__(self, *args: object, **values: object) -> None:
+        if len(args) == 1 and isinstance(args[0], str):
+            self.template, self.values = args[0], values
+            args = (args[0].format(**values) if values else args[0],)
+        super().__init__(*args)
 
 
 class SettingsError(BrugError):

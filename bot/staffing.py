@@ -96,7 +96,7 @@ def list_staff(s: Session, now: datetime) -> list[StaffRow]:
 def find(s: Session, username: str) -> Staff:
     staff = s.scalar(select(Staff).where(Staff.username == username))
     if staff is None:
-        raise StaffError(f"no staff member {username!r}")
+        raise StaffError("no staff member {username!r}", username=username)
     return staff
 
 
@@ -122,22 +122,26 @@ def _clean(
     if len(name) > 120:
         raise StaffError("the name is longer than 120 characters")
     if profile.role not in ROLES:
-        raise StaffError(f"the role must be one of {', '.join(ROLES)}")
+        raise StaffError("the role must be one of {roles}", roles=", ".join(ROLES))
     unknown = [code for code in profile.languages if code not in LANGUAGES]
     if unknown:
-        raise StaffError(f"unknown language {unknown[0]!r}")
+        raise StaffError("unknown language {code!r}", code=unknown[0])
     # a place the knowledge no longer covers may stay, but not be added
     allowed = known_municipalities | set(staff.municipalities if staff else [])
     unknown = [slug for slug in profile.municipalities if slug not in allowed]
     if unknown:
-        raise StaffError(f"no local information for municipality {unknown[0]!r}")
+        raise StaffError("no local information for municipality {slug!r}", slug=unknown[0])
     telegram_id = (profile.telegram_id or "").strip() or None
     if telegram_id is not None:
         if not TELEGRAM_ID.fullmatch(telegram_id):
             raise StaffError("the Telegram id is a number (digits only)")
         holder = s.scalar(select(Staff).where(Staff.telegram_id == telegram_id))
         if holder is not None and holder is not staff:
-            raise StaffError(f"Telegram id {telegram_id} belongs to {holder.name} already")
+            raise StaffError(
+                "Telegram id {telegram_id} belongs to {name} already",
+                telegram_id=telegram_id,
+                name=holder.name,
+            )
     if profile.team_id is not None and s.get(Team, profile.team_id) is None:
         raise StaffError("that team no longer exists")
     return Profile(
@@ -215,7 +219,9 @@ def update_staff(
         and (clean.role != "admin" or not clean.active)
         and _other_active_admins(s, staff) == 0
     ):
-        raise StaffError(f"{staff.name} is the last active admin: make someone else an admin first")
+        raise StaffError(
+            "{name} is the last active admin: make someone else an admin first", name=staff.name
+        )
     changed = [
         key
         for key in ("name", "role", "languages", "municipalities", "telegram_id", "team_id")
@@ -266,7 +272,7 @@ def reset_password(
     and every open session stop working and a lockout is lifted. A ``temporary`` password must
     be replaced at the next login."""
     if password and len(password) < MIN_PASSWORD:
-        raise StaffError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise StaffError("the password must have at least {n} characters", n=MIN_PASSWORD)
     password = password or generate_password()
     staff.password_hash = hash_password(password)
     staff.must_change_password = temporary
@@ -294,7 +300,7 @@ def change_own_password(
     if new != repeat:
         raise StaffError("the two new passwords differ")
     if len(new) < MIN_PASSWORD:
-        raise StaffError(f"the new password must have at least {MIN_PASSWORD} characters")
+        raise StaffError("the new password must have at least {n} characters", n=MIN_PASSWORD)
     if new == current:
         raise StaffError("choose a password different from the current one")
     staff.password_hash = hash_password(new)

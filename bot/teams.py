@@ -177,17 +177,19 @@ def _clean(
         raise TeamError("the name needs 1 to 80 characters")
     holder = s.scalar(select(Team).where(Team.name == name))
     if holder is not None and holder is not team:
-        raise TeamError(f"there is a team called {name!r} already")
+        raise TeamError("there is a team called {name!r} already", name=name)
     country = (form.country or "").strip().upper() or None
     if country is not None and country not in COUNTRIES:
-        raise TeamError(f"the country must be one of {', '.join(COUNTRIES)} or empty")
+        raise TeamError(
+            "the country must be one of {countries} or empty", countries=", ".join(COUNTRIES)
+        )
     allowed = set(known_municipalities) | set(team.municipalities if team else [])
     places = sorted(set(form.municipalities))
     for slug in places:
         if slug not in allowed:
-            raise TeamError(f"no local information for municipality {slug!r}")
+            raise TeamError("no local information for municipality {slug!r}", slug=slug)
         if country and known_municipalities.get(slug, country) != country:
-            raise TeamError(f"{slug} is not in {country}")
+            raise TeamError("{slug} is not in {country}", slug=slug, country=country)
     try:
         hours = OfficeHours.parse(form.office_hours, form.timezone.strip(), "office hours")
     except SettingsError as exc:

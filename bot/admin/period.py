@@ -64,9 +64,9 @@ def parse_period(params: Mapping[str, str], today: date) -> Period:
         if start > end:
             raise PeriodError("the period starts after it ends")
         if (end - start).days + 1 > MAX_DAYS:
-            raise PeriodError(f"a period has at most {MAX_DAYS} days")
+            raise PeriodError("a period has at most {n} days", n=MAX_DAYS)
         return Period(start, end)
     days_text = params.get("days", "").strip() or str(DEFAULT_DAYS)
     if not days_text.isdigit() or not 1 <= int(days_text) <= MAX_DAYS:
-        raise PeriodError(f"days must be a whole number from 1 to {MAX_DAYS}")
+        raise PeriodError("days must be a whole number from 1 to {n}", n=MAX_DAYS)
     return Period.last(int(days_text), today)

@@ -183,7 +183,7 @@ def add_as_phrasing(
     kb = kb_repo.load(s)
     entry = kb.entries.get(entry_id)
     if entry is None:
-        raise BrugError(f"no entry {entry_id}")
+        raise BrugError("no entry {entry_id}", entry_id=entry_id)
     rows = _rows(s, ids)
     added = 0
     for row in rows:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy.orm import sessionmaker
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +28,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from bot import retention
+from bot import retention, staffi18n, staffwords
 from bot.asking import ask
 from bot.conversation import Conversation, Options
 from bot.engine import Engine
@@ -90,6 +91,22 @@ def build_transports(settings: Settings, clock: Callable[[], datetime]) -> dict[
     return transports
 
 
+def install_staff_language(templates: Jinja2Templates, lang: str) -> None:
+    """The staff pages' language (``BRUG_STAFF_LANGUAGE``) for every template: ``_(text,
+    **values)`` (the catalogue's text is trusted markup, the values are escaped), ``staff_lang``
+    for ``<html lang>`` and the ``reason`` filter for why a case was opened."""
+
+    def gettext(text: str, /, **values: Any) -> Markup:
+        found = Markup(staffi18n.translate(lang, text))
+        return found.format(**values) if values else found
+
+    templates.env.globals["_"] = gettext
+    templates.env.globals["staff_lang"] = lang
+    templates.env.filters["reason"] = lambda code: (
+        code if lang == "en" else staffwords.reason(lang, code)
+    )
+
+
 def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
     deps = deps or Deps()
     for name in settings.unknown:
@@ -97,6 +114,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
             "%s is not a Brug setting (a typo?); see the README's configuration table", name
         )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    install_staff_language(templates, settings.staff_language)
     db = make_engine(settings.database_url)
     if deps.migrate:
         upgrade(db)
@@ -347,7 +365,16 @@ def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:
         routes.append(Route("/twilio/status", status, methods=["POST"]))
     from bot.web.inbox import routes as inbox_routes
 
-    routes.extend(inbox_routes(service, lambda: live.engine, templates, deps.clock, translator))
+    routes.extend(
+        inbox_routes(
+            service,
+            lambda: live.engine,
+            templates,
+            deps.clock,
+            translator,
+            staffi18n.words(settings.staff_language),
+        )
+    )
     from bot.web.admin import AdminContext
     from bot.web.admin import routes as admin_routes
 

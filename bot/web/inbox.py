@@ -20,7 +20,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from bot import inbox, staffing
+from bot import inbox, staffi18n, staffing
 from bot.engine import Engine
 from bot.errors import BrugError
 from bot.languages import LANGUAGES
@@ -30,17 +30,18 @@ from bot.storage.models import Contact, Staff
 from bot.translate import Translator
 
 Handler = Callable[[Request], Awaitable[Response]]
+ENGLISH = staffi18n.words("en")
 
 
-def _age(then: datetime, now: datetime) -> str:
+def _age(then: datetime, now: datetime, _: staffi18n.Words = ENGLISH) -> str:
     if then.tzinfo is None:
         then = then.replace(tzinfo=now.tzinfo)
     minutes = int((now - then).total_seconds() // 60)
     if minutes < 60:
-        return f"{max(minutes, 0)} min"
+        return _("{n} min", n=max(minutes, 0))
     if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // 1440} d"
+        return _("{n} h", n=minutes // 60)
+    return _("{n} d", n=minutes // 1440)
 
 
 def csrf_token(request: Request) -> str:
@@ -102,8 +103,11 @@ def routes(
     templates: Jinja2Templates,
     clock: Callable[[], datetime],
     translator: Translator,
+    _: staffi18n.Words = ENGLISH,
 ) -> list[Route]:
+    """The inbox's routes; ``_`` puts staff-facing text in ``BRUG_STAFF_LANGUAGE``."""
     sessions = service.sessions
+    bad_form = _("invalid form token: reload the page")
 
     current = signed_in
 
@@ -112,7 +116,7 @@ def routes(
         return templates.TemplateResponse(
             request,
             name,
-            {"csrf": csrf_token(request), "age": lambda t: _age(t, now), **ctx},
+            {"csrf": csrf_token(request), "age": lambda t: _age(t, now, _), **ctx},
             status_code=http_status,
         )
 
@@ -127,7 +131,7 @@ def routes(
     async def login(request: Request) -> Response:
         form = await _form_with_csrf(request)
         if form is None:
-            return PlainTextResponse("invalid form token: reload the page", status_code=403)
+            return PlainTextResponse(bad_form, status_code=403)
 
         def check() -> tuple[int, int, bool] | None:
             with sessions() as s:
@@ -147,7 +151,7 @@ def routes(
                 http_status=401,
                 staff=None,
                 next=safe_next(form.get("next")),
-                error="Wrong username or password, or the account is locked for a while.",
+                error=_("Wrong username or password, or the account is locked for a while."),
             )
         staff_id, version, must_change = found
         if must_change:  # a password an admin chose: only the password page until it is replaced
@@ -160,7 +164,7 @@ def routes(
 
     async def logout(request: Request) -> Response:
         if await _form_with_csrf(request) is None:
-            return PlainTextResponse("invalid form token", status_code=403)
+            return PlainTextResponse(_("invalid form token"), status_code=403)
 
         def record() -> None:
             with sessions() as s:
@@ -200,13 +204,13 @@ def routes(
             staff=staff,
             pending=pending,
             next=safe_next(request.query_params.get("next")),
-            flash="Your password was changed." if request.query_params.get("done") else None,
+            flash=_("Your password was changed.") if request.query_params.get("done") else None,
         )
 
     async def change_password(request: Request) -> Response:
         form = await _form_with_csrf(request)
         if form is None:
-            return PlainTextResponse("invalid form token: reload the page", status_code=403)
+            return PlainTextResponse(bad_form, status_code=403)
 
         def apply() -> tuple[Staff | None, bool, str | None]:
             with sessions() as s:
@@ -224,14 +228,14 @@ def routes(
                     )
                     problem = None
                 except staffing.StaffError as exc:
-                    problem = str(exc)
+                    problem = staffi18n.error_text(_, exc)
                 s.commit()  # a wrong current password counts towards the lockout
                 s.expunge(staff)
                 return staff, pending, problem
 
         staff, pending, problem = await run_in_threadpool(apply)
         if staff is None:
-            return PlainTextResponse("log in first", status_code=403)
+            return PlainTextResponse(_("log in first"), status_code=403)
         if problem:
             return render(
                 request,
@@ -322,11 +326,14 @@ def routes(
             when = await run_in_threadpool(erased_at, case_id)
             if when is not None:
                 return PlainTextResponse(
-                    f"Case #{case_id} was erased with the user's data at their request "
-                    f"({when:%Y-%m-%d %H:%M} UTC).",
+                    _(
+                        "Case #{id} was erased with the user's data at their request ({when} UTC).",
+                        id=case_id,
+                        when=f"{when:%Y-%m-%d %H:%M}",
+                    ),
                     status_code=410,
                 )
-            return PlainTextResponse("no such case", status_code=404)
+            return PlainTextResponse(_("no such case"), status_code=404)
         if data is None:
             return RedirectResponse("/inbox/login", status_code=303)
         return await render_case(request, data, preview=None)
@@ -374,9 +381,9 @@ def routes(
         try:
             data = await run_in_threadpool(load_case, request, case_id)
         except inbox.AccessDenied:
-            return PlainTextResponse("no such case", status_code=404)
+            return PlainTextResponse(_("no such case"), status_code=404)
         if data is None:
-            return PlainTextResponse("log in first", status_code=403)
+            return PlainTextResponse(_("log in first"), status_code=403)
         user_lang = data["case"].lang or "en"
         source = worker_language(data["staff"], user_lang) or user_lang
         translated = await run_in_threadpool(translator.translate, text, source, user_lang)
@@ -386,7 +393,7 @@ def routes(
         async def handle(request: Request) -> Response:
             form = await _form_with_csrf(request)
             if form is None:
-                return PlainTextResponse("invalid form token: reload the page", status_code=403)
+                return PlainTextResponse(bad_form, status_code=403)
             case_id = int(request.path_params["case_id"])
             if kind == "reply" and form.get("action") == "preview":
                 return await preview_reply(request, case_id, form.get("text", ""))
@@ -414,15 +421,15 @@ def routes(
                     except inbox.AccessDenied:
                         return "missing"
                     except BrugError as exc:
-                        return str(exc)
+                        return staffi18n.error_text(_, exc)
                     s.commit()
                     return None
 
             problem = await run_in_threadpool(apply)
             if problem == "login":
-                return PlainTextResponse("log in first", status_code=403)
+                return PlainTextResponse(_("log in first"), status_code=403)
             if problem == "missing":
-                return PlainTextResponse("no such case", status_code=404)
+                return PlainTextResponse(_("no such case"), status_code=404)
             if problem:
                 return PlainTextResponse(problem, status_code=400)
             return RedirectResponse(f"/inbox/case/{case_id}", status_code=303)

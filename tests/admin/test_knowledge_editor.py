@@ -34,7 +34,7 @@ def fields(page_text: str) -> dict[str, str | list[str]]:
         m = re.search(rf'<textarea name="{name}"[^>]*>(.*?)</textarea>', page_text, re.S)
         return unescape(m.group(1)) if m else ""
 
-    status = re.search(r"<option selected>(draft|reviewed|machine)</option>", page_text)
+    status = re.search(r'<option value="(draft|reviewed|machine)" selected>', page_text)
     return {
         "csrf": value("csrf"),
         "lang": value("lang"),

@@ -20,6 +20,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute
 from starlette.templating import Jinja2Templates
 
+from bot import staffi18n
 from bot.engine import Engine
 from bot.live import LiveKnowledge
 from bot.service import Service
@@ -78,6 +79,14 @@ class AdminContext:
     def engine(self) -> Engine:
         return self.live.engine
 
+    @property
+    def _(self) -> staffi18n.Words:
+        """``_(text, **values)``: staff-facing text in ``BRUG_STAFF_LANGUAGE``."""
+        return staffi18n.words(self.settings.staff_language)
+
+    def error_text(self, exc: BaseException) -> str:
+        return staffi18n.error_text(self._, exc)
+
     async def who(self, request: Request, area: str) -> StaffView | Response:
         """The staff member allowed into ``area``, or the response that keeps them out."""
 
@@ -95,9 +104,9 @@ class AdminContext:
             if request.method == "GET":
                 target = quote(request.url.path, safe="/")
                 return RedirectResponse(f"/inbox/login?next={target}", status_code=303)
-            return PlainTextResponse("log in first", status_code=403)
+            return PlainTextResponse(self._("log in first"), status_code=403)
         if staff.role not in PERMISSIONS[area]:
-            return PlainTextResponse("this page is for admins", status_code=403)
+            return PlainTextResponse(self._("this page is for admins"), status_code=403)
         return staff
 
     async def form(self, request: Request) -> dict[str, str] | None:
@@ -112,16 +121,18 @@ class AdminContext:
         http_status: int = 200,
         **ctx: Any,
     ) -> Response:
-        now = self.clock()
+        now, _ = self.clock(), self._
         nav = [
-            (href, label, key == area) for key, href, label in NAV if staff.role in PERMISSIONS[key]
+            (href, _(label), key == area)
+            for key, href, label in NAV
+            if staff.role in PERMISSIONS[key]
         ]
         return self.templates.TemplateResponse(
             request,
             name,
             {
                 "csrf": csrf_token(request),
-                "age": lambda t: _age(t, now),
+                "age": lambda t: _age(t, now, _),
                 "staff": staff,
                 "nav": nav,
                 "now": now,

@@ -101,7 +101,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         try:
             q = parse_query(params, zone)
         except BadFilter as exc:
-            return await render(request, me, [], 0, 1, http_status=400, error=str(exc))
+            return await render(request, me, [], 0, 1, http_status=400, error=ctx.error_text(exc))
 
         def load() -> tuple[list[AuditRow], int]:
             with ctx.sessions() as s:
@@ -148,7 +148,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         try:
             q = parse_query(request.query_params, zone)
         except BadFilter as exc:
-            return await render(request, me, [], 0, 1, http_status=400, error=str(exc))
+            return await render(request, me, [], 0, 1, http_status=400, error=ctx.error_text(exc))
         now = ctx.clock()
         described = " ".join(
             f"{k}={request.query_params[k]}"

@@ -142,7 +142,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
     ) -> Response:
         kb, entry, overlays, cells = await run_in_threadpool(load_entry, entry_id)
         if entry is None and entry_id != "new":
-            return PlainTextResponse("no such entry", status_code=404)
+            return PlainTextResponse(ctx._("no such entry"), status_code=404)
         shown = draft or entry
         country = (shown.countries[0] if shown and shown.countries else "NL") if shown else "NL"
         return ctx.render(
@@ -191,7 +191,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return staff
         got = await _form(request)
         if got is None:
-            return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+            return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
         form = _as_dict(got[0])
         entry_id = request.path_params.get("entry_id", "new")
         lang = form.get("lang", "en")
@@ -237,7 +237,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
 
         outcome, entry, problems, warnings = await run_in_threadpool(apply)
         if outcome == "missing":
-            return PlainTextResponse("no such entry", status_code=404)
+            return PlainTextResponse(ctx._("no such entry"), status_code=404)
         if outcome == "invalid":
             return await entry_page(
                 request,
@@ -252,11 +252,17 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         assert entry is not None
         await run_in_threadpool(ctx.live.refresh)
         tr = entry.translations[lang]
-        note = "Saved; the bot answers with it now." if outcome == "saved" else "Nothing changed."
+        note = (
+            ctx._("Saved; the bot answers with it now.")
+            if outcome == "saved"
+            else ctx._("Nothing changed.")
+        )
         if second_person and form.get("status") == "reviewed" and tr.status == "draft":
-            note += " The text changed, so it stays a draft until a second person reviews it."
+            note += " " + ctx._(
+                "The text changed, so it stays a draft until a second person reviews it."
+            )
         if warnings:
-            note += " Check: " + " ".join(warnings)
+            note += " " + ctx._("Check:") + " " + " ".join(warnings)
         return RedirectResponse(
             f"/admin/entry/{entry.id}?lang={lang}&flash={_q(note)}", status_code=303
         )
@@ -267,7 +273,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return staff
         got = await _form(request)
         if got is None:
-            return JSONResponse({"error": FORBIDDEN_FORM}, status_code=403)
+            return JSONResponse({"error": ctx._(FORBIDDEN_FORM)}, status_code=403)
         form = _as_dict(got[0])
         lang = form.get("lang", "en")
         entry_id = request.path_params["entry_id"]
@@ -300,7 +306,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
 
         versions = await run_in_threadpool(load)
         if not versions:
-            return PlainTextResponse("no such entry", status_code=404)
+            return PlainTextResponse(ctx._("no such entry"), status_code=404)
         return ctx.render(
             request,
             "admin/history.html",
@@ -316,7 +322,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         if isinstance(staff, Response):
             return staff
         if await _form(request) is None:
-            return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+            return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
         entry_id = request.path_params["entry_id"]
         version = int(request.path_params["version"])
 
@@ -336,7 +342,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return PlainTextResponse(problem, status_code=404)
         await run_in_threadpool(ctx.live.refresh)
         return RedirectResponse(
-            f"/admin/entry/{entry_id}/history?flash={_q(f'Reverted to version {version}.')}",
+            f"/admin/entry/{entry_id}/history?flash={_q(ctx._('Reverted to version {n}.', n=version))}",
             status_code=303,
         )
 
@@ -346,10 +352,10 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return staff
         got = await _form(request)
         if got is None:
-            return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+            return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
         entry_id = request.path_params["entry_id"]
         if str(got[0].get("confirm") or "") != entry_id:
-            return PlainTextResponse("type the entry id to confirm", status_code=400)
+            return PlainTextResponse(ctx._("type the entry id to confirm"), status_code=400)
 
         def apply() -> str | None:
             now = ctx.clock()
@@ -373,7 +379,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return PlainTextResponse(problem, status_code=400)
         await run_in_threadpool(ctx.live.refresh)
         return RedirectResponse(
-            f"/admin?flash={_q(f'Deleted {entry_id}; its history can restore it.')}",
+            f"/admin?flash={_q(ctx._('Deleted {id}; its history can restore it.', id=entry_id))}",
             status_code=303,
         )
 
@@ -447,13 +453,13 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return staff
         got = await _form(request, upload="file")
         if got is None:
-            return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+            return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
         raw, data = got
         upload = raw.get("file")
         if not isinstance(upload, UploadFile) or not data:
-            return PlainTextResponse("choose a .zip or .yaml file", status_code=400)
+            return PlainTextResponse(ctx._("choose a .zip or .yaml file"), status_code=400)
         if len(data) > MAX_UPLOAD:
-            return PlainTextResponse("the file is larger than 5 MB", status_code=413)
+            return PlainTextResponse(ctx._("the file is larger than 5 MB"), status_code=413)
         apply_it = raw.get("action") == "import"
         name = upload.filename or "upload"
 

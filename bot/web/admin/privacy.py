@@ -51,7 +51,9 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         if isinstance(staff, Response):
             return staff
         erased = request.query_params.get("erased", "")
-        flash = f"All data of user {erased} was erased." if erased.isalnum() else None
+        flash = (
+            ctx._("All data of user {user} was erased.", user=erased) if erased.isalnum() else None
+        )
         return page(request, staff, flash=flash)
 
     async def lookup(request: Request) -> tuple[StaffView, dict[str, str], str, str] | Response:
@@ -61,7 +63,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return staff
         form = await ctx.form(request)
         if form is None:
-            return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+            return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
         channel, raw = form.get("channel", ""), form.get("id", "")[:200]
         try:
             external_id = privacy.channel_id(channel, raw)
@@ -72,7 +74,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
                 400,
                 channel=channel if channel in privacy.CHANNELS else "telegram",
                 raw=raw,
-                error=str(exc),
+                error=ctx.error_text(exc),
             )
         return staff, form, channel, external_id
 
@@ -83,7 +85,9 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             404,
             channel=channel,
             raw=raw,
-            error="Nothing is stored for that id (never used, erased, or past the retention period).",
+            error=ctx._(
+                "Nothing is stored for that id (never used, erased, or past the retention period)."
+            ),
         )
 
     async def find(request: Request) -> Response:

@@ -147,12 +147,13 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         if chosen is not None or org is not None:
             try:
                 made = make_code(chosen or "", org or "", known)
-                flash = (
-                    f"Link code {made.code}: copy the links or download the QR codes and "
-                    "posters now — the row stays on this page once someone arrived through it."
+                flash = ctx._(
+                    "Link code {code}: copy the links or download the QR codes and "
+                    "posters now — the row stays on this page once someone arrived through it.",
+                    code=made.code,
                 )
             except CodeError as exc:
-                error = str(exc)
+                error = ctx.error_text(exc)
         groups, orphans = await run_in_threadpool(tables, known, made)
         return ctx.render(
             request,

@@ -20,6 +20,7 @@ from bot import staffing
 from bot.errors import BrugError
 from bot.inbox import ROLES
 from bot.languages import LANGUAGES
+from bot.staffwords import language_name
 from bot.storage.models import Staff, Team
 from bot.web.admin import FORBIDDEN_FORM, AdminContext, StaffView
 from bot.web.inbox import Handler
@@ -42,6 +43,8 @@ def profile_from(form: dict[str, str]) -> staffing.Profile:
 
 
 def routes(ctx: AdminContext) -> list[BaseRoute]:
+    lang = ctx.settings.staff_language
+
     def places(held: list[str]) -> list[tuple[str, str]]:
         """Municipalities with local information (slug, label), and any the person still has."""
         labels = {slug: f"{o.name} ({o.country})" for slug, o in ctx.engine.kb.overlays.items()}
@@ -77,7 +80,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             person=person,
             profile=profile,
             roles=ROLES,
-            languages=[(code, english) for code, (_, english) in LANGUAGES.items()],
+            languages=[(code, language_name(lang, code)) for code in LANGUAGES],
             places=places(profile.municipalities),
             teams=team_names(),
             **extra,
@@ -108,7 +111,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             people=await run_in_threadpool(rows),
             teams=await run_in_threadpool(team_names),
             hhmm=hhmm,
-            language_names={code: english for code, (_, english) in LANGUAGES.items()},
+            language_names={code: language_name(lang, code) for code in LANGUAGES},
         )
 
     async def new_page(request: Request) -> Response:
@@ -123,7 +126,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return me
         form = await ctx.form(request)
         if form is None:
-            return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+            return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
         profile = profile_from(form)
 
         def apply() -> tuple[staffing.StaffRow, str]:
@@ -151,7 +154,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
                 profile,
                 http_status=400,
                 username=form.get("username", ""),
-                error=str(exc),
+                error=ctx.error_text(exc),
             )
         return form_page(
             request,
@@ -159,7 +162,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             person,
             staffing.profile_of(person),
             new_password=password,
-            flash=f"Account {person.username} created.",
+            flash=ctx._("Account {username} created.", username=person.username),
         )
 
     async def edit_page(request: Request) -> Response:
@@ -168,9 +171,9 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return me
         person = await run_in_threadpool(load, request.path_params["staff_id"])
         if person is None:
-            return PlainTextResponse("no such staff member", status_code=404)
+            return PlainTextResponse(ctx._("no such staff member"), status_code=404)
         done = request.query_params.get("done")
-        flash = {"saved": "Saved.", "unlocked": "Unlocked."}.get(done or "")
+        flash = {"saved": ctx._("Saved."), "unlocked": ctx._("Unlocked.")}.get(done or "")
         return form_page(request, me, person, staffing.profile_of(person), flash=flash)
 
     def change(action: str) -> Handler:
@@ -183,7 +186,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
                 return me
             form = await ctx.form(request)
             if form is None:
-                return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+                return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
             staff_id = request.path_params["staff_id"]
 
             def apply() -> str | None:
@@ -210,12 +213,14 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             try:
                 password = await run_in_threadpool(apply)
             except LookupError:
-                return PlainTextResponse("no such staff member", status_code=404)
+                return PlainTextResponse(ctx._("no such staff member"), status_code=404)
             except BrugError as exc:
                 person = await run_in_threadpool(load, staff_id)
                 assert person is not None
                 profile = profile_from(form) if action == "update" else staffing.profile_of(person)
-                return form_page(request, me, person, profile, http_status=400, error=str(exc))
+                return form_page(
+                    request, me, person, profile, http_status=400, error=ctx.error_text(exc)
+                )
             if action == "password":
                 person = await run_in_threadpool(load, staff_id)
                 assert person is not None
@@ -225,7 +230,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
                     person,
                     staffing.profile_of(person),
                     new_password=password,
-                    flash="Password reset: the old one and all sessions no longer work.",
+                    flash=ctx._("Password reset: the old one and all sessions no longer work."),
                 )
             done = "saved" if action == "update" else "unlocked"
             return RedirectResponse(f"/admin/staff/{staff_id}?done={done}", status_code=303)

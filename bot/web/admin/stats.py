@@ -72,7 +72,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
                 staff,
                 "stats",
                 http_status=400,
-                error=str(exc),
+                error=ctx.error_text(exc),
                 period=fallback,
                 report=None,
                 **common,
@@ -108,7 +108,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         try:
             period = parse_period(request.query_params, today().end)
         except PeriodError as exc:
-            return PlainTextResponse(str(exc), status_code=400)
+            return PlainTextResponse(ctx.error_text(exc), status_code=400)
 
         def load() -> str:
             with ctx.sessions() as s:

@@ -122,7 +122,7 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
             return me
         form = await ctx.form(request)
         if form is None:
-            return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+            return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
         team_id: int | None = request.path_params.get("team_id")
         wanted = form_of(form)
 
@@ -148,9 +148,11 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         try:
             saved = await run_in_threadpool(apply)
         except LookupError:
-            return PlainTextResponse("no such team", status_code=404)
+            return PlainTextResponse(ctx._("no such team"), status_code=404)
         except BrugError as exc:
-            return form_page(request, me, team_id, wanted, http_status=400, error=str(exc))
+            return form_page(
+                request, me, team_id, wanted, http_status=400, error=ctx.error_text(exc)
+            )
         changed()
         if saved == 0:
             return RedirectResponse("/admin/teams?done=deleted", status_code=303)
@@ -176,8 +178,8 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
 
         found = await run_in_threadpool(load)
         if found is None:
-            return PlainTextResponse("no such team", status_code=404)
-        flash = "Saved." if request.query_params.get("done") == "saved" else None
+            return PlainTextResponse(ctx._("no such team"), status_code=404)
+        flash = ctx._("Saved.") if request.query_params.get("done") == "saved" else None
         return form_page(request, me, team_id, found[0], members=found[1], flash=flash)
 
     return [

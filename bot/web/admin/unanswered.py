@@ -55,10 +55,10 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
         form = await request.form()
         await form.close()
         if not csrf_ok(request, form.get("csrf")):
-            return PlainTextResponse(FORBIDDEN_FORM, status_code=403)
+            return PlainTextResponse(ctx._(FORBIDDEN_FORM), status_code=403)
         ids = [int(str(v)) for v in form.getlist("ids") if str(v).isdigit()]
         if not ids:
-            return PlainTextResponse("choose at least one question", status_code=400)
+            return PlainTextResponse(ctx._("choose at least one question"), status_code=400)
         action = request.path_params["action"]
         if action not in ("phrasing", "dismiss"):
             return PlainTextResponse("unknown action", status_code=404)
@@ -71,18 +71,22 @@ def routes(ctx: AdminContext) -> list[BaseRoute]:
                 if action == "phrasing":
                     n = queue.add_as_phrasing(s, ids, entry_id, author=staff.username, now=now)
                     audit(s, now, me, "kb.phrasing", f"{entry_id} +{n}")
-                    message = f"Added {n} phrasing(s) to {entry_id}; the bot matches them now."
+                    message = ctx._(
+                        "Added {n} phrasing(s) to {entry_id}; the bot matches them now.",
+                        n=n,
+                        entry_id=entry_id,
+                    )
                 else:
                     n = queue.dismiss(s, ids)
                     audit(s, now, me, "unanswered.dismiss", str(n))
-                    message = f"Dismissed {n} question(s)."
+                    message = ctx._("Dismissed {n} question(s).", n=n)
                 s.commit()
                 return message
 
         try:
             message = await run_in_threadpool(apply)
         except BrugError as exc:
-            return PlainTextResponse(str(exc), status_code=400)
+            return PlainTextResponse(ctx.error_text(exc), status_code=400)
         if action == "phrasing":
             await run_in_threadpool(ctx.live.refresh)
         return RedirectResponse(
