@@ -333,9 +333,9 @@ class Case:
     cpu: dict[str, float]  # CPU seconds per part during the flood
 
 
-def run_brug(
-    db_url: str, web: int, args: argparse.Namespace, fake: FakeBotApi, api: str, first: int
-) -> Case:
+@contextmanager
+def brug_running(db_url: str, web: int, api: str) -> Iterator[tuple[Served, int]]:
+    """A migrated database, one ``brug worker`` and ``web`` uvicorn processes: (app, worker pid)."""
     tmp = scratch()
     env = brug_env(db_url, api, tmp)
     subprocess.run(
@@ -347,18 +347,25 @@ def run_brug(
     )
     try:
         with uvicorn_app("bot.web.asgi:app", web, env, tmp / "uvicorn.log") as app:
-            # warm-up: one message answered end to end, so the worker has finished starting
-            asyncio.run(steady(app.url, 1, 1, fake, first + 2_000_000))
-            e2e, lost = asyncio.run(steady(app.url, args.e2e_rate, args.e2e_seconds, fake, first))
-            parts = {"web": app.pid, "worker": worker.pid}
-            before = Cpu.now(parts)
-            loaded = flood(app.url, args, first + 1_000_000)
-            cpu = Cpu.now(parts).since(before)
-            backlog, t0 = pending(db_url), time.perf_counter()
-            time.sleep(args.drain_seconds)
-            drained = (backlog - pending(db_url)) / (time.perf_counter() - t0)
+            yield app, worker.pid
     finally:
         stop(worker)
+
+
+def run_brug(
+    db_url: str, web: int, args: argparse.Namespace, fake: FakeBotApi, api: str, first: int
+) -> Case:
+    with brug_running(db_url, web, api) as (app, worker_pid):
+        # warm-up: one message answered end to end, so the worker has finished starting
+        asyncio.run(steady(app.url, 1, 1, fake, first + 2_000_000))
+        e2e, lost = asyncio.run(steady(app.url, args.e2e_rate, args.e2e_seconds, fake, first))
+        parts = {"web": app.pid, "worker": worker_pid}
+        before = Cpu.now(parts)
+        loaded = flood(app.url, args, first + 1_000_000)
+        cpu = Cpu.now(parts).since(before)
+        backlog, t0 = pending(db_url), time.perf_counter()
+        time.sleep(args.drain_seconds)
+        drained = (backlog - pending(db_url)) / (time.perf_counter() - t0)
     return Case(loaded, e2e, lost, drained, cpu)
 
 
@@ -431,23 +438,11 @@ def run_brug_rate(
     db_url: str, web: int, rate: float, args: argparse.Namespace, fake: FakeBotApi, api: str,
     first: int,
 ) -> Rated:  # fmt: skip
-    tmp = scratch()
-    env = brug_env(db_url, api, tmp)
-    subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
-        env=env, cwd=ROOT, check=True, capture_output=True,
-    )  # fmt: skip
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL
-    )
-    try:
-        with uvicorn_app("bot.web.asgi:app", web, env, tmp / "uvicorn.log") as app:
-            r = fixed_rate(app, rate, args, first, {"web": app.pid, "worker": worker.pid})
-            r.processed = (len(r.accepted) - pending(db_url)) / r.seconds
-            r.e2e = asyncio.run(replies(fake, r.accepted, args.e2e_wait))
-            r.lost = len(r.accepted) - len(r.e2e)
-    finally:
-        stop(worker)
+    with brug_running(db_url, web, api) as (app, worker_pid):
+        r = fixed_rate(app, rate, args, first, {"web": app.pid, "worker": worker_pid})
+        r.processed = (len(r.accepted) - pending(db_url)) / r.seconds
+        r.e2e = asyncio.run(replies(fake, r.accepted, args.e2e_wait))
+        r.lost = len(r.accepted) - len(r.e2e)
     return r
 
 
