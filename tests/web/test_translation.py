@@ -14,6 +14,7 @@ from tests.argos_tiny import build_package
 from tests.channels.conftest import build_harness, run
 from tests.channels.test_journeys import Channel
 from tests.web.test_inbox import PASSWORD, csrf, login
+from tests.web.test_staff_language import add_pieter
 
 
 @pytest.fixture(scope="session")
@@ -55,18 +56,7 @@ def test_pieter_reads_a_polish_case_in_dutch_and_previews_his_reply_in_polish(
     tmp_path, engine, translator
 ):
     with build_harness(tmp_path, engine, translator=translator) as h:
-        with h.app.state.service.sessions() as s:
-            add_staff(
-                s,
-                username="pieter",
-                name="Pieter",
-                password=PASSWORD,
-                role="worker",
-                languages=["nl"],
-                municipalities=[],
-                now=h.now,
-            )
-            s.commit()
+        add_pieter(h)
 
         async def scenario():
             async with h.client() as user_http, h.client() as staff:
