@@ -11,6 +11,7 @@ are in ``bot/staffwords.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,3 +59,16 @@ def error_text(_: Words, exc: BaseException) -> str:
     if isinstance(exc, BrugError) and exc.template is not None:
         return _(exc.template, **exc.values)
     return str(exc)
+
+
+_MONTHS = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+}
+
+
+def format_date(lang: str, at: date, fmt: str) -> str:
+    """``strftime`` with the month's short name (``%b``) in the staff language."""
+    months = _MONTHS.get(lang)
+    if months is not None and "%b" in fmt:
+        fmt = fmt.replace("%b", months[at.month - 1])
+    return at.strftime(fmt)

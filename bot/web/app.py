@@ -105,6 +105,7 @@ def install_staff_language(templates: Jinja2Templates, lang: str) -> None:
     templates.env.filters["reason"] = lambda code: (
         code if lang == "en" else staffwords.reason(lang, code)
     )
+    templates.env.filters["date"] = lambda at, fmt: staffi18n.format_date(lang, at, fmt)
 
 
 def create_app(settings: Settings, deps: Deps | None = None) -> Starlette:

@@ -7,6 +7,7 @@ import ast
 import collections
 import re
 import string
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -246,3 +247,10 @@ def test_english_stays_the_default(harness, path):
             assert '<html lang="en">' in page.text and "Username" in page.text
 
     run(scenario(), harness)
+
+
+def test_dates_on_staff_pages_name_the_month_in_the_staff_language():
+    at = datetime(2026, 10, 27, 9, 5)
+    assert staffi18n.format_date("nl", at, "%d %b %H:%M") == "27 okt 09:05"
+    assert staffi18n.format_date("nl", date(2026, 3, 1), "%d %b %Y") == "01 mrt 2026"
+    assert staffi18n.format_date("en", at, "%d %b %Y") == "27 Oct 2026"
