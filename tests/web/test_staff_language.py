@@ -40,6 +40,7 @@ DATA_WORDS = [
     *("queued", "sent", "delivered", "failed", "held"),  # delivery
     *("reviewed", "draft", "machine", "stale", "missing"),  # a translation's status
     *KINDS.values(),
+    *("answer", "clarify", "fallback", "escalate"),  # the bot's decisions
 ]
 
 
